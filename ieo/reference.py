@@ -1,0 +1,95 @@
+"""Reference data, read from the dbt seeds that are its one home.
+
+dbt loads the same CSV files as seeds, so the province list, the countries,
+the domestic set and the taxonomies exist once, in ``dbt_project/seeds``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ieo.settings import SEEDS_DIR
+
+REFERENCE_DIR = SEEDS_DIR / "reference"
+REPORT_DIR = SEEDS_DIR / "report"
+TAXONOMIES = ("application_fields", "core_technologies", "integrative_sectors", "ai_core_sectors")
+ALIAS_SEPARATOR = "|"
+_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
+
+
+def read_seed(path: Path) -> pd.DataFrame:
+    """Read a seed as text; only an empty cell is missing (``NA`` is Namibia)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def reference_table(name: str) -> pd.DataFrame:
+    return read_seed(REFERENCE_DIR / f"{name}.csv")
+
+
+@lru_cache(maxsize=None)
+def report_table(name: str) -> pd.DataFrame:
+    return read_seed(REPORT_DIR / f"{name}.csv")
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).strip().casefold().split())
+
+
+def _aliases(cell: object) -> list[str]:
+    return [a for a in str(cell).split(ALIAS_SEPARATOR) if a.strip()] if isinstance(cell, str) else []
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Case-insensitive map from every accepted spelling to one canonical code."""
+
+    name: str
+    codes: tuple[str, ...]
+    spellings: dict[str, str]
+
+    def resolve(self, value: str) -> str | None:
+        return self.spellings.get(_key(value))
+
+
+def _build_lookup(name: str, frame: pd.DataFrame, code_col: str, spelling_cols: list[str]) -> Lookup:
+    spellings: dict[str, str] = {}
+    for row in frame.itertuples(index=False):
+        code = getattr(row, code_col)
+        words = [code] + [getattr(row, c) for c in spelling_cols] + _aliases(getattr(row, "aliases"))
+        for word in words:
+            if isinstance(word, str) and word.strip():
+                existing = spellings.setdefault(_key(word), code)
+                if existing != code:
+                    raise ValueError(f"seed {name}: spelling {word!r} names both {existing} and {code}")
+    return Lookup(name, tuple(frame[code_col]), spellings)
+
+
+@lru_cache(maxsize=None)
+def province_lookup() -> Lookup:
+    """Chinese name with or without suffix, English or pinyin name, aliases, or the GB/T 2260 code."""
+    frame = reference_table("provinces").copy()
+    frame["bare_zh"] = frame["name_zh"].str.replace(_PROVINCE_SUFFIX, "", regex=True)
+    return _build_lookup("provinces", frame, "province_code", ["name_zh", "short_zh", "bare_zh", "name_en"])
+
+
+@lru_cache(maxsize=None)
+def country_lookup() -> Lookup:
+    return _build_lookup("countries", reference_table("countries"), "country_code", ["name_en", "name_zh"])
+
+
+@lru_cache(maxsize=None)
+def taxonomy_lookup(taxonomy: str) -> Lookup:
+    """Canonical code, English label, Chinese label, or any alias (report labels included)."""
+    return _build_lookup(taxonomy, reference_table(taxonomy), "code", ["label_en", "label_zh"])
+
+
+@lru_cache(maxsize=None)
+def domestic_countries() -> frozenset[str]:
+    """The one definition of "domestic": the country codes listed in the domestic_countries seed."""
+    return frozenset(reference_table("domestic_countries")["country_code"])

@@ -1,0 +1,87 @@
+"""The raw layer of the DuckDB warehouse: one table per contract table, keyed by edition.
+
+An edition is written in one transaction, so a reload replaces it atomically
+and a failure leaves the previous load in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from ieo import contract as c
+from ieo.raw_reader import EXTRA_COLUMNS, SOURCE_ROW, RawTable
+
+RAW_SCHEMA = "raw"
+LOADS_TABLE = f"{RAW_SCHEMA}._loads"
+_SQL_TYPES = {c.INT: "BIGINT", c.DECIMAL: "DOUBLE", c.MONEY: "DOUBLE", c.DATE: "DATE"}
+PROVENANCE_COLUMNS = (
+    (EXTRA_COLUMNS, "JSON"),
+    (SOURCE_ROW, "INTEGER"),
+    ("_source_file", "VARCHAR"),
+    ("_source_sha256", "VARCHAR"),
+    ("_load_id", "VARCHAR"),
+    ("_loaded_at", "TIMESTAMP"),
+)
+
+
+def sql_type(column: c.Column) -> str:
+    return _SQL_TYPES.get(column.kind, "VARCHAR")
+
+
+def raw_table_ddl(table: c.Table) -> str:
+    columns = ["edition INTEGER NOT NULL"]
+    columns += [f'"{col.name}" {sql_type(col)}' for col in table.columns]
+    columns += [f"{name} {kind}" for name, kind in PROVENANCE_COLUMNS]
+    return f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(warehouse))
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for table in c.CONTRACT:
+        con.execute(raw_table_ddl(table))
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {LOADS_TABLE} (
+            load_id VARCHAR, edition INTEGER, table_name VARCHAR, source_file VARCHAR,
+            source_sha256 VARCHAR, row_count BIGINT, loaded_at TIMESTAMP)"""
+    )
+
+
+def write_edition(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str) -> dt.datetime:
+    """Replace every raw table's rows for ``edition`` in a single transaction."""
+    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    con = connect(warehouse)
+    try:
+        ensure_raw_schema(con)
+        con.begin()
+        try:
+            for name, raw in tables.items():
+                table = c.TABLES[name]
+                incoming = raw.frame
+                con.register("incoming", incoming)
+                columns = ", ".join(f'"{col.name}"' for col in table.columns)
+                con.execute(f"DELETE FROM {RAW_SCHEMA}.{name} WHERE edition = ?", [edition])
+                con.execute(
+                    f"""INSERT INTO {RAW_SCHEMA}.{name}
+                        SELECT ?, {columns}, {EXTRA_COLUMNS}, {SOURCE_ROW}, ?, ?, ?, ? FROM incoming""",
+                    [edition, str(raw.path), raw.sha256, load_id, loaded_at],
+                )
+                con.unregister("incoming")
+                con.execute(
+                    f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, edition, name, str(raw.path), raw.sha256, len(incoming), loaded_at],
+                )
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    finally:
+        con.close()
+    return loaded_at
