@@ -1,0 +1,166 @@
+"""`ieo`: generate the sample database, run the pipeline through Dagster, regenerate contract files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ieo.settings import SETTING_DEFAULTS, Settings
+
+INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
+QUIET_ENVIRONMENT = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def _apply_overrides(args: argparse.Namespace) -> Settings:
+    """Command-line paths win over environment variables, which win over the defaults."""
+    for name, (var, _default) in SETTING_DEFAULTS.items():
+        value = getattr(args, name, None)
+        if value:
+            os.environ[var] = str(Path(value).resolve())
+    for var, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(var, value)
+    # dbt is installed beside this interpreter; find it even when the venv is not activated.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    settings = Settings.from_env()
+    settings.export()
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    if not (settings.dagster_home / "dagster.yaml").exists():
+        shutil.copyfile(INSTANCE_TEMPLATE, settings.dagster_home / "dagster.yaml")
+    return settings
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from ieo.sample.generator import generate
+
+    settings = _apply_overrides(args)
+    out = Path(args.out).resolve() if args.out else settings.raw_dir
+    started = time.perf_counter()
+    counts = generate(out, seed=args.seed, scale=args.scale)
+    elapsed = time.perf_counter() - started
+    for edition, tables in counts.items():
+        print(f"{edition}: " + ", ".join(f"{name} {n:,}" for name, n in tables.items()))
+    print(f"synthetic sample database (seed {args.seed}, scale {args.scale:g}) written to {out} in {elapsed:.1f} s")
+    return 0
+
+
+def _failure_lines(result) -> list[str]:
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        data = event.step_failure_data
+        description = data.user_failure_data.description if data.user_failure_data else None
+        lines.append(f"{event.step_key}: {description or data.error.message.strip()}")
+    return lines
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _apply_overrides(args)
+    from ieo.raw_reader import available_editions
+
+    editions = [int(e) for e in args.edition] if args.edition else available_editions(settings.raw_dir)
+    if not editions:
+        print(f"no edition folders (e.g. 2019/) in {settings.raw_dir}; run `ieo sample` or copy survey files there",
+              file=sys.stderr)
+        return 2
+
+    from orchestration.dbt import prepare_manifest
+
+    print("preparing the dbt manifest ...", flush=True)
+    prepare_manifest()
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.jobs import edition_job, reference_job
+
+    instance = dg.DagsterInstance.get()
+    run_config = {"loggers": {"progress": {}}}
+    outcomes: list[tuple[str, bool, list[str]]] = []
+    plan = [(f"reference data", reference_job.name, None)]
+    plan += [(f"edition {edition}", edition_job.name, str(edition)) for edition in editions]
+    for label, job_name, partition in plan:
+        print(f"[{label}] {job_name}", flush=True)
+        started = time.perf_counter()
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance, run_config=run_config, partition_key=partition, raise_on_error=False,
+            tags={"ieo/trigger": "cli"},
+        )
+        elapsed = time.perf_counter() - started
+        status = "ok" if result.success else "FAILED"
+        print(f"[{label}] {status} in {elapsed:.1f} s (run {result.run_id[:8]})", flush=True)
+        outcomes.append((label, result.success, _failure_lines(result)))
+
+    failed = [o for o in outcomes if not o[1]]
+    print()
+    print("outputs:")
+    print(f"  raw survey files   {settings.raw_dir}")
+    print(f"  DuckDB warehouse   {settings.warehouse}")
+    print(f"  published releases {settings.publish_dir}")
+    print(f"  Dagster runs       {settings.dagster_home} (browse with `dagster dev -w workspace.yaml`)")
+    if failed:
+        print(f"\n{len(failed)} of {len(outcomes)} runs failed:", file=sys.stderr)
+        for label, _ok, lines in failed:
+            print(f"- {label}", file=sys.stderr)
+            for line in lines:
+                print("    " + line.replace("\n", "\n    "), file=sys.stderr)
+        return 1
+    print(f"\nall {len(outcomes)} runs succeeded")
+    return 0
+
+
+def cmd_contract(args: argparse.Namespace) -> int:
+    from ieo.contract_render import DOC_PATH, SOURCES_PATH, render_dbt_sources, render_markdown, write_all
+
+    if args.write:
+        for path in write_all():
+            print(f"wrote {path}")
+        return 0
+    stale = [p for p, text in ((SOURCES_PATH, render_dbt_sources()), (DOC_PATH, render_markdown()))
+             if not p.exists() or p.read_text(encoding="utf-8") != text]
+    for path in stale:
+        print(f"stale: {path} (run `ieo contract --write`)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw-dir", dest="raw_dir", help="raw survey folder (IEO_RAW_DIR, default data/raw)")
+    parser.add_argument("--warehouse", help="DuckDB file (IEO_WAREHOUSE, default data/warehouse.duckdb)")
+    parser.add_argument("--publish-dir", dest="publish_dir", help="releases folder (IEO_PUBLISH_DIR, default data/published)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ieo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sample = sub.add_parser("sample", help="write the synthetic sample database (editions 2017-2019)")
+    sample.add_argument("--seed", type=int, default=2020)
+    sample.add_argument("--scale", type=float, default=1.0, help="multiply every count (10, 100 for benchmarks)")
+    sample.add_argument("--out", help="output folder (default: IEO_RAW_DIR)")
+    sample.set_defaults(func=cmd_sample)
+
+    run = sub.add_parser("run", help="materialize every asset for every edition through Dagster")
+    run.add_argument("--edition", action="append", help="edition year; repeat for several (default: all found)")
+    _add_paths(run)
+    run.set_defaults(func=cmd_run)
+
+    contract = sub.add_parser("contract", help="check or regenerate files derived from the raw contract")
+    contract.add_argument("--write", action="store_true", help="regenerate dbt sources and docs/data_contract.md")
+    contract.set_defaults(func=cmd_contract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The Dagster code location: every asset, check, job and resource, defined explicitly."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from assets.raw import raw_survey_edition
+from assets.reference import reference_seeds
+from ieo.settings import Settings
+from orchestration.dbt import ieo_dbt_project
+from orchestration.jobs import edition_job, reference_job
+from orchestration.progress import progress_logger
+from orchestration.resources import IeoSettings
+
+settings = Settings.from_env()
+settings.export()  # dbt's profile reads IEO_WAREHOUSE
+
+defs = dg.Definitions(
+    assets=dg.with_source_code_references([reference_seeds, raw_survey_edition]),
+    jobs=[reference_job, edition_job],
+    resources={
+        "settings": IeoSettings.from_settings(settings),
+        "dbt": DbtCliResource(project_dir=ieo_dbt_project),
+    },
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
+    # DuckDB has one writer per file: steps of a run execute one at a time.
+    executor=dg.in_process_executor,
+)

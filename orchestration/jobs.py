@@ -1,0 +1,20 @@
+"""Jobs: reference data (unpartitioned) and one survey edition end to end (partitioned)."""
+
+import dagster as dg
+
+from orchestration.partitions import edition_partitions
+
+REFERENCE_GROUP = "reference"
+
+reference_job = dg.define_asset_job(
+    "reference_data",
+    selection=dg.AssetSelection.groups(REFERENCE_GROUP),
+    description="Load the reference seeds (provinces, countries, taxonomies, report figures) into the warehouse.",
+)
+
+edition_job = dg.define_asset_job(
+    "survey_edition",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REFERENCE_GROUP),
+    partitions_def=edition_partitions,
+    description="Materialize every edition-partitioned asset for one survey edition.",
+)
