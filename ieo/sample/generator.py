@@ -508,13 +508,15 @@ class _Builder:
         by_community: dict[int, list[str]] = defaultdict(list)
         for e, k in community.items():
             by_community[k].append(e)
-        global_pool: dict[tuple[str, bool], list[str]] = defaultdict(list)
-        local_pool: dict[tuple[int, str, bool], list[str]] = defaultdict(list)
+        # Pools are keyed by kind, domesticity and, for technology rows, the target location,
+        # so that reuse keeps the report's regional distribution.
+        global_pool: dict[tuple, list[str]] = defaultdict(list)
+        local_pool: dict[tuple, list[str]] = defaultdict(list)
         for inv in self.world.investors:
             org = self.world.orgs[inv["org_id"]]
-            global_pool[("investor", org.country in self.domestic)].append(org.org_id)
+            global_pool[("investor", org.country in self.domestic, None)].append(org.org_id)
         for org in self.universities + self.institutes:
-            global_pool[(org.org_type, True)].append(org.org_id)
+            global_pool[(org.org_type, True, None)].append(org.org_id)
         used: set[str] = set()
         for r in rows:
             if r.counterpart:
@@ -538,8 +540,9 @@ class _Builder:
                     used.add(choice)
                     continue
             new_probability = (target_nodes - len(used)) / remaining_rows
-            local = local_pool[(home, kind, r.domestic)]
-            glob = global_pool[(kind, r.domestic)]
+            location = r.target_province or r.target_country
+            local = local_pool[(home, kind, r.domestic, location)]
+            glob = global_pool[(kind, r.domestic, location)]
             if rng.random() >= new_probability and (local or glob):
                 source = local if local and (rng.random() < LOCAL_REUSE or not glob) else glob
                 choice = rng.choice(source)

@@ -1,0 +1,42 @@
+"""Shared fixtures: the generated sample databases, built once per test session."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+for _var, _value in {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+    "DO_NOT_TRACK": "1",
+}.items():
+    os.environ.setdefault(_var, _value)
+
+from ieo.sample.generator import generate  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """The embedded default: seed 2020 at scale 1, calibrated to the report."""
+    out = tmp_path_factory.mktemp("sample")
+    generate(out, seed=2020, scale=1.0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_sample(tmp_path_factory) -> Path:
+    """A tenth-scale sample: contract-valid, quick to load, for loader and failure tests."""
+    out = tmp_path_factory.mktemp("small")
+    generate(out, seed=7, scale=0.1)
+    return out
+
+
+@pytest.fixture
+def edition_copy(small_sample, tmp_path) -> Path:
+    """A private, editable copy of the small sample's raw folder."""
+    target = tmp_path / "raw"
+    shutil.copytree(small_sample, target)
+    return target
