@@ -66,6 +66,14 @@ def _year_bounds(column: c.Column, edition: int) -> tuple[object, object]:
     return (column.minimum if column.kind != c.DATE else None), last
 
 
+def _edition_rule(column: c.Column, edition: int) -> str:
+    if column.edition_bound == c.WITHIN_EDITION:
+        return f"must fall within the edition year {edition}"
+    if column.minimum is not None:
+        return f"must be between {column.minimum:g} and the edition year {edition}"
+    return f"must not be after the edition year {edition}"
+
+
 def _column_expectations(column: c.Column, edition: int) -> list:
     e = gx.expectations
     name = column.name
@@ -89,16 +97,17 @@ def _column_expectations(column: c.Column, edition: int) -> list:
         found.append(_with_rule(e.ExpectColumnValuesToBeInSet(column=name, value_set=codes), rule))
     elif column.kind == c.TAXONOMY_LIST:
         codes = "|".join(re.escape(code) for code in taxonomy_lookup(column.taxonomy).codes)
-        pattern = f"^({codes})({re.escape(c.LIST_SEPARATOR)}({codes}))*$"
+        pattern = f"^(?:{codes})(?:{re.escape(c.LIST_SEPARATOR)}(?:{codes}))*$"
         rule = f"expected one or more {column.taxonomy} values separated by '{c.LIST_SEPARATOR}'"
         found.append(_with_rule(e.ExpectColumnValuesToMatchRegex(column=name, regex=pattern), rule))
     if column.edition_bound:
         low, high = _year_bounds(column, edition)
-        when = "within" if column.edition_bound == c.WITHIN_EDITION else "not after"
-        rule = f"must be {when} the edition year {edition}" + (f" and not before {low}" if low is not None and column.kind != c.DATE else "")
-        if column.edition_bound == c.WITHIN_EDITION and column.kind == c.DATE:
-            rule = f"must fall within the edition year {edition}"
-        found.append(_with_rule(e.ExpectColumnValuesToBeBetween(column=name, min_value=low, max_value=high), rule))
+        found.append(
+            _with_rule(
+                e.ExpectColumnValuesToBeBetween(column=name, min_value=low, max_value=high),
+                _edition_rule(column, edition),
+            )
+        )
     elif column.minimum is not None or column.maximum is not None:
         bounds = " and ".join(
             part

@@ -1,0 +1,106 @@
+"""Loading contract-valid editions: CSV in every allowed encoding, Parquet, aliases, atomic reloads."""
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from assets.raw import load_edition
+from ieo import contract as c
+from ieo.raw_reader import SOURCE_ROW, read_edition
+
+EDITION = 2019
+
+
+def frames(raw_dir):
+    return {name: t.frame for name, t in read_edition(raw_dir, EDITION).items()}
+
+
+def reencode(folder, encoding):
+    for path in folder.glob("*.csv"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+
+
+def assert_same_frames(left, right):
+    assert left.keys() == right.keys()
+    for name in left:
+        pd.testing.assert_frame_equal(left[name], right[name], check_dtype=False, obj=name)
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_csv_in_gb18030_and_utf8_bom_reads_like_utf8(small_sample, edition_copy, encoding):
+    reencode(edition_copy / str(EDITION), encoding)
+    raw = (edition_copy / str(EDITION) / "organizations.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
+    tables = read_edition(edition_copy, EDITION)
+    assert tables["organizations"].encoding == ("gb18030" if encoding == "gb18030" else "utf-8")
+    assert_same_frames(frames(small_sample), {n: t.frame for n, t in tables.items()})
+
+
+def test_declared_encoding_is_used(small_sample, edition_copy):
+    folder = edition_copy / str(EDITION)
+    reencode(folder, "gb18030")
+    (folder / "encodings.yml").write_text("organizations.csv: gb18030\nconferences.csv: GBK\n", encoding="utf-8")
+    assert read_edition(edition_copy, EDITION)["conferences"].encoding == "gb18030"
+
+
+def to_parquet(folder):
+    """Write every table as Parquet with native types, as a survey export would."""
+    for table in c.CONTRACT:
+        csv_path = folder / f"{table.name}.csv"
+        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, na_values=[""])
+        for column in table.columns:
+            if column.kind == c.INT:
+                frame[column.name] = frame[column.name].astype("Int64")
+            elif column.kind in (c.DECIMAL, c.MONEY):
+                frame[column.name] = frame[column.name].astype("Float64")
+            elif column.kind == c.DATE:
+                frame[column.name] = pd.to_datetime(frame[column.name]).dt.date
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{table.name}.parquet")
+        csv_path.unlink()
+
+
+def test_parquet_edition_reads_like_csv(small_sample, edition_copy):
+    to_parquet(edition_copy / str(EDITION))
+    tables = read_edition(edition_copy, EDITION)
+    assert tables["relations"].path.suffix == ".parquet"
+    assert_same_frames(frames(small_sample), {n: t.frame for n, t in tables.items()})
+
+
+def test_province_country_and_taxonomy_spellings_normalise_to_codes(edition_copy):
+    path = edition_copy / str(EDITION) / "organizations.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cn = frame.index[frame.country == "CN"][:6]
+    frame.loc[cn, "province"] = ["北京", "北京市", "Beijing", "110000", "广西壮族自治区", "Nei Mongol"]
+    frame.loc[cn, "country"] = ["cn", "China", "中国", "CN", "CN", "CN"]
+    frame.loc[cn[:2], "ai_core_sector"] = ["Wise Information Technology of 120", "smart city"]
+    frame.to_csv(path, index=False)
+    loaded = read_edition(edition_copy, EDITION)["organizations"].frame.set_index(SOURCE_ROW)
+    rows = [i + 2 for i in cn]
+    assert list(loaded.loc[rows, "province"]) == ["110000"] * 4 + ["450000", "150000"]
+    assert set(loaded.loc[rows, "country"]) == {"CN"}
+    assert list(loaded.loc[rows[:2], "ai_core_sector"]) == ["smart_healthcare", "smart_city"]
+
+
+def test_unknown_extra_column_is_kept_and_reported(edition_copy, tmp_path):
+    path = edition_copy / str(EDITION) / "investors.csv"
+    frame = pd.read_csv(path, dtype=str)
+    frame["fund_size"] = "big"
+    frame.to_csv(path, index=False)
+    load = load_edition(edition_copy, tmp_path / "w.duckdb", EDITION)
+    assert load.tables["investors"].warnings == ["2019/investors.csv: unknown extra column 'fund_size' kept in the raw layer"]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.sql("select distinct _extra->>'fund_size' from raw.investors").fetchall() == [("big",)]
+
+
+def test_reloading_an_edition_replaces_it(small_sample, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    earlier = load_edition(small_sample, warehouse, 2018)
+    load_edition(small_sample, warehouse, 2019)
+    second = load_edition(small_sample, warehouse, 2019)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        counts = dict(con.sql("select edition, count(*) from raw.relations group by 1").fetchall())
+        load_ids = {r[0] for r in con.sql("select distinct _load_id from raw.relations where edition = 2019").fetchall()}
+    assert counts == {2018: len(earlier.tables["relations"].frame), 2019: len(second.tables["relations"].frame)}
+    assert load_ids == {second.load_id}
