@@ -78,13 +78,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     prepare_manifest()
     import dagster as dg
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
     from orchestration.jobs import edition_job, reference_job
+
+    defs = build_definitions(settings)
 
     instance = dg.DagsterInstance.get()
     run_config = {"loggers": {"progress": {}}}
     outcomes: list[tuple[str, bool, list[str]]] = []
-    plan = [(f"reference data", reference_job.name, None)]
+    plan = [("reference data", reference_job.name, None)]
     plan += [(f"edition {edition}", edition_job.name, str(edition)) for edition in editions]
     for label, job_name, partition in plan:
         print(f"[{label}] {job_name}", flush=True)

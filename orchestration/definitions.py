@@ -11,17 +11,21 @@ from orchestration.jobs import edition_job, reference_job
 from orchestration.progress import progress_logger
 from orchestration.resources import IeoSettings
 
-settings = Settings.from_env()
-settings.export()  # dbt's profile reads IEO_WAREHOUSE
 
-defs = dg.Definitions(
-    assets=dg.with_source_code_references([reference_seeds, raw_survey_edition]),
-    jobs=[reference_job, edition_job],
-    resources={
-        "settings": IeoSettings.from_settings(settings),
-        "dbt": DbtCliResource(project_dir=ieo_dbt_project),
-    },
-    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
-    # DuckDB has one writer per file: steps of a run execute one at a time.
-    executor=dg.in_process_executor,
-)
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """The definitions for one set of paths; the UI and `ieo run` both come through here."""
+    settings.export()  # dbt's profile reads IEO_WAREHOUSE
+    return dg.Definitions(
+        assets=dg.with_source_code_references([reference_seeds, raw_survey_edition]),
+        jobs=[reference_job, edition_job],
+        resources={
+            "settings": IeoSettings.from_settings(settings),
+            "dbt": DbtCliResource(project_dir=ieo_dbt_project),
+        },
+        loggers={"console": dg.colored_console_logger, "progress": progress_logger},
+        # DuckDB has one writer per file: the steps of a run execute one at a time.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -40,3 +40,14 @@ def edition_copy(small_sample, tmp_path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(small_sample, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest():
+    """Build the dbt manifest once, as CI must (prepare_if_dev only runs under `dagster dev`)."""
+    import sys
+
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    from orchestration.dbt import prepare_manifest
+
+    prepare_manifest()

@@ -129,3 +129,9 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
         match, mismatch, errors = filecmp.cmpfiles(tmp_path / "a" / str(edition), tmp_path / "b" / str(edition), files, shallow=False)
         assert match == files and not mismatch and not errors
     assert not filecmp.cmp(tmp_path / "a" / "2019" / "relations.csv", tmp_path / "c" / "2019" / "relations.csv", shallow=False)
+
+
+def test_cumulative_relation_plan_adds_up_to_the_reports_graph_relations():
+    from ieo.sample.generator import CUMULATIVE_RELATIONS, report_network_statistic
+
+    assert sum(CUMULATIVE_RELATIONS.values()) == report_network_statistic("graph_relations") == 31949

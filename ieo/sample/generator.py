@@ -24,6 +24,7 @@ import csv
 import hashlib
 import random
 from collections import defaultdict
+from itertools import accumulate
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,8 +176,15 @@ def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
     return dict(zip(keys, parts.tolist()))
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+class Weighted:
+    """Keys with cumulative weights, built once, for fast repeated weighted draws."""
+
+    def __init__(self, weights: dict[str, float]):
+        self.keys = list(weights)
+        self.cumulative = list(accumulate(weights.values()))
+
+    def pick(self, rng: random.Random) -> str:
+        return rng.choices(self.keys, cum_weights=self.cumulative)[0]
 
 
 class _Builder:
@@ -184,25 +192,30 @@ class _Builder:
         self.scale = scale
         self.rng = random.Random(seed)
         self.world = World()
-        self.provinces = reference_table("provinces").set_index("province_code")
+        provinces = reference_table("provinces")
+        self.province_codes = list(provinces.province_code)
+        self.capital = dict(zip(provinces.province_code, provinces.capital_zh))
+        self.short_name = dict(zip(provinces.province_code, provinces.short_zh))
         self.named = reference_table("named_organizations")
-        self.composition = report_table("report_sample_composition").astype({"edition": int, "subject_count": int})
+        composition = report_table("report_sample_composition").astype({"edition": int, "subject_count": int})
+        self.province_weights = Weighted(ENTERPRISE_PROVINCE_WEIGHTS)
+        self.sector_distributions = self._sector_distributions()
+        self.report_counts = {(r.edition, r.subtype): r.subject_count for r in composition.itertuples()}
         self.countries = country_lookup()
         self.domestic = domestic_countries()
         self._name_counter = 0
 
     # ----- organisations -----
     def n(self, edition: int, subtype: str) -> int:
-        row = self.composition[(self.composition.edition == edition) & (self.composition.subtype == subtype)]
-        return _scaled(int(row.subject_count.iloc[0]), self.scale)
+        return _scaled(self.report_counts[(edition, subtype)], self.scale)
 
     def _city(self, province: str | None) -> str | None:
-        return None if province is None else self.provinces.loc[province, "capital_zh"]
+        return None if province is None else self.capital[province]
 
     def _synthetic_name(self, kind: str, province: str | None) -> str:
         self._name_counter += 1
         head = "".join(self.rng.choice(NAME_HEADS) for _ in range(2))
-        place = self.provinces.loc[province, "short_zh"] if province else ""
+        place = self.short_name[province] if province else ""
         return f"{place}{head}{self.rng.choice(NAME_TAILS[kind])}"
 
     def add_org(self, prefix: str, kind: str, country: str, province: str | None, name: str | None = None,
@@ -214,7 +227,7 @@ class _Builder:
         return org
 
     def enterprise_province(self) -> str:
-        return _pick(self.rng, ENTERPRISE_PROVINCE_WEIGHTS)
+        return self.province_weights.pick(self.rng)
 
     def build_named(self) -> dict[str, Org]:
         named = {}
@@ -299,12 +312,12 @@ class _Builder:
             province = self.enterprise_province() if country == "CN" else None
             invs.append(self.add_org("V", "investor", country, province, integrative="finance"))
         self.world.investors = [
-            {"org_id": o.org_id, "investor_kind": _pick(self.rng, INVESTOR_KIND_WEIGHTS)} for o in invs
+            {"org_id": o.org_id, "investor_kind": Weighted(INVESTOR_KIND_WEIGHTS).pick(self.rng)} for o in invs
         ]
         named_research = [self.named_orgs[k] for k in self.named[self.named.sampled_as == "research"].org_key]
         universities = [o for o in named_research if o.org_type == "university"]
         institutes = [o for o in named_research if o.org_type == "research_institute"]
-        province_codes = list(self.provinces.index)
+        province_codes = self.province_codes
         for kind, group, subtype in (("university", universities, "university"),
                                      ("research_institute", institutes, "research_institute")):
             while len(group) < self.n(LATEST, subtype):
@@ -451,7 +464,7 @@ class _Builder:
             # provinces outside the top 10 share what the top 10 leave of the domestic relations
             domestic_total = sum(r.domestic for r in group if r.year == LATEST) / self.scale
             rest = max(domestic_total - sum(prov_weights.values()), 0)
-            outside = [p for p in self.provinces.index if p not in prov_weights]
+            outside = [p for p in self.province_codes if p not in prov_weights]
             floor = min(prov_weights.values())
             for p in outside:
                 prov_weights[p] = min(rest / len(outside), floor * 0.9)
@@ -460,11 +473,12 @@ class _Builder:
             spare = max(overseas_total - sum(country_weights.values()), overseas_total * 0.1)
             for code in ("CA", "AU", "SE", "IN", "RU"):
                 country_weights[code] = spare / 5
+            provinces, countries = Weighted(prov_weights), Weighted(country_weights)
             for r in group:
                 if r.domestic:
-                    r.target_province = _pick(self.rng, prov_weights)
+                    r.target_province = provinces.pick(self.rng)
                 else:
-                    r.target_country = _pick(self.rng, country_weights)
+                    r.target_country = countries.pick(self.rng)
 
     def _assign_named_counterparts(self, rows: list[Relation]) -> None:
         """The report's leading relation nodes receive their weighted degree as counterparts."""
@@ -522,13 +536,14 @@ class _Builder:
             if r.counterpart:
                 used.add(r.counterpart)
             used.add(r.sample)
-        target_nodes = _scaled(21413, self.scale)
+        target_nodes = _scaled(report_network_statistic("graph_nodes"), self.scale)
         pending = [r for r in rows if r.counterpart is None]
+        counterpart_kinds = {t: Weighted(w) for t, w in COUNTERPART_KINDS.items()}
         rng.shuffle(pending)
         for left, r in enumerate(pending):
             remaining_rows = len(pending) - left
-            kinds = COUNTERPART_KINDS[r.relation_type]
-            kind = _pick(rng, kinds)
+            kinds = counterpart_kinds[r.relation_type]
+            kind = kinds.pick(rng)
             home = community[r.sample]
             if r.domestic and rng.random() < SAMPLE_TO_SAMPLE.get(r.relation_type, 0):
                 if rng.random() < LOCAL_PEER:
@@ -568,32 +583,38 @@ class _Builder:
         prefix = {"enterprise": "C", "investor": "V", "university": "U", "research_institute": "U"}.get(kind, "O")
         return self.add_org(prefix, kind, country, province, integrative=integrative, core=core)
 
+    def _sector_distributions(self) -> dict[tuple[str, str], tuple[Weighted, float]]:
+        """Per direction and sector dimension: the report's top-10 weights and the share of relations they cover."""
+        top = report_table("report_technology_relations_top10").astype({"relation_count": int})
+        totals = report_table("report_relation_summary").set_index("relation_type").relation_count.astype(int)
+        taxonomies = {"integrative_sector": "integrative_sectors", "ai_core_sector": "ai_core_sectors"}
+        distributions = {}
+        for direction in ("input", "output"):
+            for dim, taxonomy in taxonomies.items():
+                sub = top[(top.direction == direction) & (top.dimension == dim)]
+                lookup = taxonomy_lookup(taxonomy)
+                weights = {lookup.resolve(x.report_label): x.relation_count for x in sub.itertuples()}
+                floor = min(weights.values()) * 0.5
+                for code in lookup.codes:
+                    weights.setdefault(code, floor)
+                covered = sub.relation_count.sum() / totals[f"technology_{direction}"]
+                distributions[(direction, dim)] = (Weighted(weights), covered)
+        return distributions
+
     def _sectors(self, r: Relation) -> tuple[str | None, str | None]:
-        if not hasattr(self, "_sector_weights"):
-            top = report_table("report_technology_relations_top10").astype({"relation_count": int})
-            self._sector_weights = {}
-            for direction in ("input", "output"):
-                for dim in ("integrative_sector", "ai_core_sector"):
-                    sub = top[(top.direction == direction) & (top.dimension == dim)]
-                    taxonomy = "integrative_sectors" if dim == "integrative_sector" else "ai_core_sectors"
-                    weights = {taxonomy_lookup(taxonomy).resolve(x.report_label): x.relation_count for x in sub.itertuples()}
-                    floor = min(weights.values()) * 0.5
-                    for code in taxonomy_lookup(taxonomy).codes:
-                        weights.setdefault(code, floor)
-                    self._sector_weights[(direction, dim)] = (weights, sub.relation_count.sum())
+        """Sectors of a new counterpart; the top 10 cover part of the relations, so some stay empty."""
         direction = "input" if r.relation_type == "technology_input" else "output"
-        total = 1095 if direction == "input" else 6417
         picks = []
         for dim in ("integrative_sector", "ai_core_sector"):
-            weights, covered = self._sector_weights[(direction, dim)]
-            share = min(1.0, covered / total * 1.6)
-            picks.append(_pick(self.rng, weights) if self.rng.random() < share else None)
+            weights, covered = self.sector_distributions[(direction, dim)]
+            share = min(1.0, covered * 1.6)
+            picks.append(weights.pick(self.rng) if self.rng.random() < share else None)
         return picks[0], picks[1]
 
     # ----- linkers and government -----
     def build_linkers_and_government(self) -> None:
         rng = self.rng
-        province_codes = list(self.provinces.index)
+        province_codes = self.province_codes
 
         def province() -> str:
             return self.enterprise_province() if rng.random() < 0.75 else rng.choice(province_codes)
@@ -605,17 +626,17 @@ class _Builder:
                 p = province()
                 self.world.conferences.append({
                     "edition": edition, "conference_id": f"CF{edition}{i + 1:06d}",
-                    "name": f"{edition}{self.provinces.loc[p, 'short_zh']}人工智能{rng.choice(['大会', '峰会', '论坛', '研讨会'])}",
-                    "city": self.provinces.loc[p, "capital_zh"], "province": p,
-                    "organizer": rng.choice(organizers) if rng.random() < 0.6 else f"{self.provinces.loc[p, 'short_zh']}人工智能产业联盟",
+                    "name": f"{edition}{self.short_name[p]}人工智能{rng.choice(['大会', '峰会', '论坛', '研讨会'])}",
+                    "city": self.capital[p], "province": p,
+                    "organizer": rng.choice(organizers) if rng.random() < 0.6 else f"{self.short_name[p]}人工智能产业联盟",
                     "held_on": f"{edition}-{_month_day(rng.randint(1, 365))}",
                 })
         self.world.alliances = self._cumulative("alliance", "AL", province,
-                                                lambda p: f"{self.provinces.loc[p, 'short_zh']}人工智能产业联盟")
+                                                lambda p: f"{self.short_name[p]}人工智能产业联盟")
         self.world.policies = self._cumulative("policy", "PO", province,
-                                               lambda p: f"{self.provinces.loc[p, 'short_zh']}新一代人工智能发展规划")
+                                               lambda p: f"{self.short_name[p]}新一代人工智能发展规划")
         self.world.parks = self._cumulative("industrial_park", "PK", province,
-                                            lambda p: f"{self.provinces.loc[p, 'capital_zh']}人工智能产业园")
+                                            lambda p: f"{self.capital[p]}人工智能产业园")
 
     def _cumulative(self, subtype: str, prefix: str, province, title) -> list[dict]:
         """Items that accumulate: each edition holds exactly the report's count, dated up to its year."""
@@ -628,6 +649,12 @@ class _Builder:
                               "name": title(p), "date": f"{year}-{_month_day(self.rng.randint(1, 365))}"})
             previous = self.n(edition, subtype)
         return items
+
+
+def report_network_statistic(statistic: str) -> float:
+    """A figure of the report's value-network statistics table."""
+    stats = report_table("report_value_network_stats").set_index("statistic").printed_value
+    return float(stats[statistic])
 
 
 def _month_day(day_of_year: int) -> str:
