@@ -63,6 +63,41 @@ def loaded_warehouse(small_sample, tmp_path_factory):
     return path
 
 
+def cell_case(name, table, row, column, value, message):
+    """A case that puts one bad value in one cell."""
+
+    def case(folder):
+        set_cell(folder, table, row, column, value)
+        return [message]
+
+    case.__name__ = name
+    return case
+
+
+_not_an_integer = cell_case('_not_an_integer', 'enterprises', 3, 'patent_count', 'many',
+    "2019/enterprises.csv, row 3, column patent_count: expected an integer, got 'many'")
+_not_a_date = cell_case('_not_a_date', 'conferences', 6, 'held_on', '2019/06/24',
+    "2019/conferences.csv, row 6, column held_on: expected an ISO 8601 date (YYYY-MM-DD), got '2019/06/24'")
+_unknown_enum = cell_case('_unknown_enum', 'enterprises', 4, 'tech_layer', 'quantum',
+    "2019/enterprises.csv, row 4, column tech_layer: expected one of base, technology, application, got 'quantum'")
+_unknown_province = cell_case('_unknown_province', 'industrial_parks', 3, 'province', 'Atlantis',
+    "2019/industrial_parks.csv, row 3, column province: expected one of the 31 provinces (Chinese or English name, alias or GB/T 2260 code), got 'Atlantis'")
+_unknown_taxonomy = cell_case('_unknown_taxonomy', 'enterprises', 2, 'core_technology', 'Telepathy',
+    "2019/enterprises.csv, row 2, column core_technology: expected a value of the core_technologies taxonomy, got 'Telepathy'")
+_unknown_list_member = cell_case('_unknown_list_member', 'enterprises', 5, 'application_fields', 'Smart City;Teleportation',
+    "2019/enterprises.csv, row 5, column application_fields: expected one or more application_fields values separated by ';', got 'smart_city;Teleportation'")
+_negative_patents = cell_case('_negative_patents', 'research_institutions', 3, 'patent_count', '-4',
+    '2019/research_institutions.csv, row 3, column patent_count: expected a value >= 0, got -4')
+_founded_after_edition = cell_case('_founded_after_edition', 'enterprises', 6, 'founded_year', '2021',
+    '2019/enterprises.csv, row 6, column founded_year: must be between 1949 and the edition year 2019, got 2021')
+_conference_outside_edition = cell_case('_conference_outside_edition', 'conferences', 2, 'held_on', '2018-12-31',
+    "2019/conferences.csv, row 2, column held_on: must fall within the edition year 2019, got '2018-12-31'")
+_dangling_counterpart = cell_case('_dangling_counterpart', 'relations', 7, 'counterpart_id', 'NO-SUCH-ORG',
+    "2019/relations.csv, row 7, column counterpart_id: must be an existing organizations.org_id, got 'NO-SUCH-ORG'")
+_missing_required_value = cell_case('_missing_required_value', 'conferences', 3, 'organizer', '  ',
+    '2019/conferences.csv, row 3, column organizer: a value is required, got an empty cell')
+
+
 def _missing_file(folder):
     (folder / "2019" / "policies.csv").unlink()
     return ["2019/policies.csv: required table file is missing (.csv or .parquet)"]
@@ -100,16 +135,6 @@ def _ragged_row(folder):
     return ["2019/alliances.csv, row 5: ragged row: expected 4 fields, found 5"]
 
 
-def _not_an_integer(folder):
-    set_cell(folder, "enterprises", 3, "patent_count", "many")
-    return ["2019/enterprises.csv, row 3, column patent_count: expected an integer, got 'many'"]
-
-
-def _not_a_date(folder):
-    set_cell(folder, "conferences", 6, "held_on", "2019/06/24")
-    return ["2019/conferences.csv, row 6, column held_on: expected an ISO 8601 date (YYYY-MM-DD), got '2019/06/24'"]
-
-
 def _not_a_decimal(folder):
     row = first_row(folder, "enterprises", "rd_intensity", lambda v: v != "")
     set_cell(folder, "enterprises", row, "rd_intensity", "12%")
@@ -125,56 +150,10 @@ def _duplicate_id(folder):
     ]
 
 
-def _unknown_enum(folder):
-    set_cell(folder, "enterprises", 4, "tech_layer", "quantum")
-    return ["2019/enterprises.csv, row 4, column tech_layer: expected one of base, technology, application, got 'quantum'"]
-
-
-def _unknown_province(folder):
-    set_cell(folder, "industrial_parks", 3, "province", "Atlantis")
-    return [
-        "2019/industrial_parks.csv, row 3, column province: expected one of the 31 provinces "
-        "(Chinese or English name, alias or GB/T 2260 code), got 'Atlantis'"
-    ]
-
-
-def _unknown_taxonomy(folder):
-    set_cell(folder, "enterprises", 2, "core_technology", "Telepathy")
-    return ["2019/enterprises.csv, row 2, column core_technology: expected a value of the core_technologies taxonomy, got 'Telepathy'"]
-
-
-def _unknown_list_member(folder):
-    set_cell(folder, "enterprises", 5, "application_fields", "Smart City;Teleportation")
-    return [
-        "2019/enterprises.csv, row 5, column application_fields: expected one or more application_fields values "
-        "separated by ';', got 'smart_city;Teleportation'"
-    ]
-
-
-def _negative_patents(folder):
-    set_cell(folder, "research_institutions", 3, "patent_count", "-4")
-    return ["2019/research_institutions.csv, row 3, column patent_count: expected a value >= 0, got -4"]
-
-
 def _rd_intensity_above_one(folder):
     row = first_row(folder, "enterprises", "rd_intensity", lambda v: v != "")
     set_cell(folder, "enterprises", row, "rd_intensity", "1.5")
     return [f"2019/enterprises.csv, row {row}, column rd_intensity: expected a value >= 0 and <= 1, got 1.5"]
-
-
-def _founded_after_edition(folder):
-    set_cell(folder, "enterprises", 6, "founded_year", "2021")
-    return ["2019/enterprises.csv, row 6, column founded_year: must be between 1949 and the edition year 2019, got 2021"]
-
-
-def _conference_outside_edition(folder):
-    set_cell(folder, "conferences", 2, "held_on", "2018-12-31")
-    return ["2019/conferences.csv, row 2, column held_on: must fall within the edition year 2019, got '2018-12-31'"]
-
-
-def _dangling_counterpart(folder):
-    set_cell(folder, "relations", 7, "counterpart_id", "NO-SUCH-ORG")
-    return ["2019/relations.csv, row 7, column counterpart_id: must be an existing organizations.org_id, got 'NO-SUCH-ORG'"]
 
 
 def _enterprise_of_wrong_type(folder):
@@ -203,11 +182,6 @@ def _province_on_foreign_org(folder):
     row = first_row(folder, "organizations", "country", lambda v: v == "US")
     set_cell(folder, "organizations", row, "province", "Beijing")
     return [f"2019/organizations.csv, row {row}, column province: province must be empty when country is not CN, got '110000'"]
-
-
-def _missing_required_value(folder):
-    set_cell(folder, "conferences", 3, "organizer", "  ")
-    return ["2019/conferences.csv, row 3, column organizer: a value is required, got an empty cell"]
 
 
 def _unsupported_declared_encoding(folder):
