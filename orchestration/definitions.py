@@ -4,7 +4,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from assets.raw import raw_survey_edition
-from assets.reference import reference_seeds
+from assets.dbt_models import reference_seeds, survey_models
 from ieo.settings import Settings
 from orchestration.dbt import ieo_dbt_project
 from orchestration.jobs import edition_job, reference_job
@@ -16,7 +16,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """The definitions for one set of paths; the UI and `ieo run` both come through here."""
     settings.export()  # dbt's profile reads IEO_WAREHOUSE
     return dg.Definitions(
-        assets=dg.with_source_code_references([reference_seeds, raw_survey_edition]),
+        assets=dg.with_source_code_references([reference_seeds, raw_survey_edition, survey_models]),
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),
