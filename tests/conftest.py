@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,36 @@ def dbt_manifest():
     from orchestration.dbt import prepare_manifest
 
     prepare_manifest()
+
+
+def dbt(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
+    """Run dbt in a subprocess against ``warehouse`` (in-process dbt keeps DuckDB connections open)."""
+    import sys
+
+    from ieo.settings import DBT_PROJECT_DIR
+
+    env = {**os.environ, "IEO_WAREHOUSE": str(warehouse)}
+    executable = Path(sys.executable).parent / "dbt"
+    return subprocess.run(
+        [str(executable), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=env, capture_output=True, text=True,
+    )
+
+
+def build_marts(raw_dir: Path, warehouse: Path, editions) -> None:
+    """Load each edition, seed the reference data and run every model for each edition."""
+    from assets.raw import load_edition
+
+    for edition in editions:
+        load_edition(raw_dir, warehouse, edition)
+    for args in [["seed"]] + [["run", "--vars", f"{{edition: {edition}}}"] for edition in editions]:
+        result = dbt(args, warehouse)
+        assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_dir, tmp_path_factory) -> Path:
+    """The embedded default sample, loaded and modelled for 2017-2019."""
+    warehouse = tmp_path_factory.mktemp("marts") / "warehouse.duckdb"
+    build_marts(sample_dir, warehouse, (2017, 2018, 2019))
+    return warehouse
