@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt import ieo_dbt_project
+from orchestration.dbt import ieo_dbt_project, release_warehouse_connection
 from orchestration.partitions import edition_partitions
 
 OWNER = "team:data-engineering"
@@ -60,4 +60,7 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Staging, intermediate and mart models for one edition; the edition is passed as a dbt var."""
     edition_vars = json.dumps({"edition": int(context.partition_key)})
     invocation = dbt.cli(["build", "--vars", edition_vars], context=context)
-    yield from invocation.stream().fetch_row_counts().fetch_column_metadata()
+    try:
+        yield from invocation.stream().fetch_row_counts().fetch_column_metadata()
+    finally:
+        release_warehouse_connection()

@@ -58,7 +58,10 @@ def _failure_lines(result) -> list[str]:
             continue
         data = event.step_failure_data
         description = data.user_failure_data.description if data.user_failure_data else None
-        lines.append(f"{event.step_key}: {description or data.error.message.strip()}")
+        error = data.error
+        while error is not None and error.cause is not None:  # the root cause says what went wrong
+            error = error.cause
+        lines.append(f"{event.step_key}: {description or error.message.strip()}")
     return lines
 
 

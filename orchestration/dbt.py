@@ -18,3 +18,19 @@ ieo_dbt_project.prepare_if_dev()
 def prepare_manifest() -> None:
     """Run `dbt parse` so that target/manifest.json exists and matches the project."""
     ieo_dbt_project.preparer.prepare(ieo_dbt_project)
+
+
+def release_warehouse_connection() -> None:
+    """Close the DuckDB database that dbt-duckdb keeps open in this process.
+
+    dagster-dbt fetches row counts and column metadata through the dbt adapter in-process, and
+    dbt-duckdb caches that database at class level. DuckDB allows one writer per file, so the next
+    step of the run (or the next partition in `ieo run`) could not open the warehouse until it is
+    closed. dbt-duckdb offers no public call for this, hence the class attribute.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None

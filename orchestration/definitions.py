@@ -1,5 +1,8 @@
 """The Dagster code location: every asset, check, job and resource, defined explicitly."""
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -20,7 +23,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),
-            "dbt": DbtCliResource(project_dir=ieo_dbt_project),
+            # dbt is installed beside this interpreter; name it so no PATH setup is needed.
+            "dbt": DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
         },
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         # DuckDB has one writer per file: the steps of a run execute one at a time.

@@ -26,6 +26,10 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
         assert spec.owners and spec.kinds and spec.description, spec.key
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert "contract_suite" in checks
+    assert "sums_to_one_enterprise_by_tech_layer_share_of_enterprises__edition" in checks  # dbt tests are checks
+    relation_summary = next(s for s in specs if s.key.path[-1] == "relation_summary")
+    upstream = {dep.asset_key.path[-1] for dep in relation_summary.deps}
+    assert upstream == {"int_relations"}
 
 
 @pytest.fixture
