@@ -31,7 +31,7 @@ class IeoDbtTranslator(DagsterDbtTranslator):
 
 translator = IeoDbtTranslator(
     settings=DagsterDbtTranslatorSettings(
-        enable_asset_checks=True, enable_code_references=True, enable_source_tests_as_checks=False
+        enable_asset_checks=True, enable_code_references=True, enable_source_tests_as_checks=True
     )
 )
 
@@ -51,7 +51,7 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 @dbt_assets(
     manifest=ieo_dbt_project.manifest_path,
     project=ieo_dbt_project,
-    select="resource_type:model",
+    select="resource_type:model source:raw",
     dagster_dbt_translator=translator,
     partitions_def=edition_partitions,
     name="survey_models",

@@ -27,6 +27,7 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert "contract_suite" in checks
     assert "sums_to_one_enterprise_by_tech_layer_share_of_enterprises__edition" in checks  # dbt tests are checks
+    assert "source_not_null_raw_relations_sample_id" in checks  # dbt source tests check the raw assets
     graph = defs.resolve_asset_graph()
     assert all(graph.get_check_spec(key).blocking for key in graph.asset_check_keys)  # error severity blocks
     relation_summary = next(s for s in specs if s.key.path[-1] == "relation_summary")
