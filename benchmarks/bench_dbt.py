@@ -12,13 +12,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 
 from assets.raw import load_edition  # noqa: E402
+from benchmarks.bench_foundation import timed  # noqa: E402
 from ieo.sample.generator import generate  # noqa: E402
 from ieo.settings import DBT_PROJECT_DIR, PROJECT_ROOT  # noqa: E402
 
@@ -26,9 +26,8 @@ BIN = Path(sys.executable).parent
 
 
 def run(command: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env, cwd=PROJECT_ROOT)
-    return time.perf_counter() - started
+    """Wall seconds of one command."""
+    return timed(lambda: subprocess.run(command, check=True, capture_output=True, env=env, cwd=PROJECT_ROOT), 1)[0]
 
 
 def dbt_command(*args: str) -> list[str]:
