@@ -1,6 +1,6 @@
 """dbt build time for one edition at scale 1 and 10, and how long Dagster takes to load the definitions.
 
-Run: .venv/bin/python benchmarks/bench_dbt.py [--repeats 3] [--scales 1 10]
+Run: .venv/bin/python -m benchmarks.bench_dbt [--repeats 3] [--scales 1 10]
 Each figure is a median of repeated runs on this (noisy, 2-core) machine. The dbt figure is also
 given against a baseline measured in the same process: `dbt debug`, which is dbt's start-up cost.
 """

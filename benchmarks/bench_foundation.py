@@ -1,6 +1,6 @@
 """Foundation timings: sample generation at scale 1 and 10, and the raw load of one edition.
 
-Run: .venv/bin/python benchmarks/bench_foundation.py [--repeats 3] [--scales 1 10]
+Run: .venv/bin/python -m benchmarks.bench_foundation [--repeats 3] [--scales 1 10]
 The machine is small and noisy, so each figure is the median of several runs, and the load is
 also given as a ratio to a baseline measured in the same process (pandas reading the same CSVs).
 """
