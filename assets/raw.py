@@ -53,7 +53,7 @@ def load_edition(raw_dir: Path, warehouse: Path, edition: int, load_id: "str | N
     return EditionLoad(edition, load_id, loaded_at, tables, outcomes)
 
 
-def column_schema(table: c.Table, raw: RawTable | None = None) -> dg.TableSchema:
+def column_schema(table: c.Table) -> dg.TableSchema:
     columns = [dg.TableColumn("edition", "integer", description="Survey edition")]
     columns += [
         dg.TableColumn(col.name, sql_type(col).lower(), description=col.description, constraints=dg.TableColumnConstraints(nullable=not col.required, unique=col.unique))

@@ -57,13 +57,11 @@ def _with_rule(expectation, rule: str):
 
 
 def _year_bounds(column: c.Column, edition: int) -> tuple[object, object]:
-    if column.kind == c.DATE:
-        first, last = dt.datetime(edition, 1, 1), dt.datetime(edition, 12, 31)
-    else:
-        first, last = column.minimum, edition
-    if column.edition_bound == c.WITHIN_EDITION:
-        return first, last
-    return (column.minimum if column.kind != c.DATE else None), last
+    """Lowest and highest value allowed in an edition-bound date or year column."""
+    if column.kind != c.DATE:
+        return column.minimum, edition
+    first = dt.datetime(edition, 1, 1) if column.edition_bound == c.WITHIN_EDITION else None
+    return first, dt.datetime(edition, 12, 31)
 
 
 def _edition_rule(column: c.Column, edition: int) -> str:

@@ -188,7 +188,7 @@ def _read_table(
         return None
     extras = [h for h in header if h not in table.column_names]
     warnings = [f"{display}: unknown extra column {name!r} kept in the raw layer" for name in extras]
-    frame = _typed_frame(table, header, rows, extras, edition, display, errors)
+    frame = _typed_frame(table, header, rows, extras, display, errors)
     if len(errors) > before:
         return None
     return RawTable(table.name, path, sha256_of(path), frame, encoding, warnings)
@@ -273,7 +273,6 @@ def _typed_frame(
     header: list[str],
     rows: list[list[object]],
     extras: list[str],
-    edition: int,
     display: str,
     errors: list[RawError],
 ) -> pd.DataFrame:

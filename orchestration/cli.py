@@ -27,8 +27,6 @@ def _apply_overrides(args: argparse.Namespace) -> Settings:
             os.environ[var] = str(Path(value).resolve())
     for var, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(var, value)
-    # dbt is installed beside this interpreter; find it even when the venv is not activated.
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     settings = Settings.from_env()
     settings.export()
     settings.dagster_home.mkdir(parents=True, exist_ok=True)

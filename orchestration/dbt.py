@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from ieo.settings import DBT_PROJECT_DIR
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+
+# dbt is installed beside this interpreter; it is named explicitly so no PATH setup is needed.
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 
 ieo_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is rebuilt on load; the CLI and the tests call prepare_manifest().
@@ -17,6 +22,8 @@ ieo_dbt_project.prepare_if_dev()
 
 def prepare_manifest() -> None:
     """Run `dbt parse` so that target/manifest.json exists and matches the project."""
+    # dagster-dbt's preparer looks dbt up on PATH; make it find the one beside this interpreter.
+    os.environ["PATH"] = os.pathsep.join([str(DBT_EXECUTABLE.parent), os.environ.get("PATH", "")])
     ieo_dbt_project.preparer.prepare(ieo_dbt_project)
 
 

@@ -1,15 +1,12 @@
 """The Dagster code location: every asset, check, job and resource, defined explicitly."""
 
-import sys
-from pathlib import Path
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from assets.raw import raw_survey_edition
 from assets.dbt_models import reference_seeds, survey_models
 from ieo.settings import Settings
-from orchestration.dbt import ieo_dbt_project
+from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project
 from orchestration.jobs import edition_job, reference_job
 from orchestration.progress import progress_logger
 from orchestration.resources import IeoSettings
@@ -23,8 +20,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),
-            # dbt is installed beside this interpreter; name it so no PATH setup is needed.
-            "dbt": DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+            "dbt": DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
         },
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         # DuckDB has one writer per file: the steps of a run execute one at a time.

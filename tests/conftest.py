@@ -46,9 +46,6 @@ def edition_copy(small_sample, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest():
     """Build the dbt manifest once, as CI must (prepare_if_dev only runs under `dagster dev`)."""
-    import sys
-
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     from orchestration.dbt import prepare_manifest
 
     prepare_manifest()
@@ -56,14 +53,12 @@ def dbt_manifest():
 
 def dbt(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
     """Run dbt in a subprocess against ``warehouse`` (in-process dbt keeps DuckDB connections open)."""
-    import sys
-
     from ieo.settings import DBT_PROJECT_DIR
+    from orchestration.dbt import DBT_EXECUTABLE
 
     env = {**os.environ, "IEO_WAREHOUSE": str(warehouse)}
-    executable = Path(sys.executable).parent / "dbt"
     return subprocess.run(
-        [str(executable), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
         env=env, capture_output=True, text=True,
     )
 
