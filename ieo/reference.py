@@ -93,3 +93,14 @@ def taxonomy_lookup(taxonomy: str) -> Lookup:
 def domestic_countries() -> frozenset[str]:
     """The one definition of "domestic": the country codes listed in the domestic_countries seed."""
     return frozenset(reference_table("domestic_countries")["country_code"])
+
+
+@lru_cache(maxsize=None)
+def organization_aliases() -> dict[str, str]:
+    """Casefolded English names and report labels of the named organisations -> their Chinese name."""
+    aliases: dict[str, str] = {}
+    for row in reference_table("named_organizations").itertuples(index=False):
+        for spelling in [row.name_en, *_aliases(row.report_labels)]:
+            if isinstance(spelling, str) and spelling.strip():
+                aliases.setdefault(_key(spelling), row.name_zh)
+    return aliases

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from ieo import contract as c
 from ieo.raw_reader import EXTRA_COLUMNS, SOURCE_ROW, RawTable
@@ -85,3 +86,32 @@ def write_edition(warehouse: Path, edition: int, tables: dict[str, RawTable], lo
     finally:
         con.close()
     return loaded_at
+
+
+def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: dict[str, pd.DataFrame]) -> None:
+    """Replace ``edition``'s rows of each table in ``schema`` in one transaction.
+
+    Tables are created from the first frame written to them; a column added later is
+    appended (as dbt's append_new_columns does), so earlier editions keep their rows.
+    """
+    con = connect(warehouse)
+    try:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.begin()
+        try:
+            for name, frame in frames.items():
+                con.register("incoming", frame.assign(edition=edition)[["edition", *frame.columns]])
+                con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{name} AS SELECT * FROM incoming WHERE false")
+                existing = {row[0] for row in con.execute(f"DESCRIBE {schema}.{name}").fetchall()}
+                for column, kind, *_ in con.execute("DESCRIBE incoming").fetchall():
+                    if column not in existing:
+                        con.execute(f'ALTER TABLE {schema}.{name} ADD COLUMN "{column}" {kind}')
+                con.execute(f"DELETE FROM {schema}.{name} WHERE edition = ?", [edition])
+                con.execute(f"INSERT INTO {schema}.{name} BY NAME SELECT * FROM incoming")
+                con.unregister("incoming")
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    finally:
+        con.close()

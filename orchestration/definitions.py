@@ -5,6 +5,7 @@ from dagster_dbt import DbtCliResource
 
 from assets.raw import raw_survey_edition
 from assets.dbt_models import reference_seeds, survey_models
+from assets.network import value_network
 from ieo.settings import Settings
 from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project
 from orchestration.jobs import edition_job, reference_job
@@ -16,7 +17,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """The definitions for one set of paths; the UI and `ieo run` both come through here."""
     settings.export()  # dbt's profile reads IEO_WAREHOUSE
     return dg.Definitions(
-        assets=dg.with_source_code_references([reference_seeds, raw_survey_edition, survey_models]),
+        assets=dg.with_source_code_references([reference_seeds, raw_survey_edition, survey_models, value_network]),
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),

@@ -19,7 +19,7 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
     from orchestration.definitions import defs
 
     specs = list(defs.resolve_all_asset_specs())
-    assert {s.group_name for s in specs} == {"raw", "reference", "staging", "marts"}
+    assert {s.group_name for s in specs} == {"raw", "reference", "staging", "marts", "network"}
     raw = [s for s in specs if s.group_name == "raw"]
     assert len(raw) == 9
     for spec in specs:
@@ -33,6 +33,8 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
     relation_summary = next(s for s in specs if s.key.path[-1] == "relation_summary")
     upstream = {dep.asset_key.path[-1] for dep in relation_summary.deps}
     assert upstream == {"int_relations"}
+    network_stats = next(s for s in specs if s.key == dg.AssetKey(["network", "value_network_stats"]))
+    assert {dep.asset_key for dep in network_stats.deps} <= set(graph.get_all_asset_keys())  # no orphan inputs
 
 
 @pytest.fixture
@@ -59,6 +61,14 @@ def test_ieo_run_materializes_every_edition_through_dagster(dbt_manifest, small_
     assert event.asset_materialization.partition == "2019"
     assert len(metadata["source_sha256"].value) == 64
     assert metadata["dagster/row_count"].value > 0
+
+    stats = instance.get_latest_materialization_event(dg.AssetKey(["network", "value_network_stats"]))
+    assert stats.asset_materialization.partition == "2019"
+    assert stats.asset_materialization.metadata["whole.graph_relations"].value > 0
+    checks = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey(["network", "value_network_stats"]), "counts_match_staged_inputs")]
+    )
+    assert all(record.status.value == "SUCCEEDED" for record in checks.values()) and checks
 
 
 def test_ieo_run_exits_nonzero_with_a_summary_on_bad_input(dbt_manifest, edition_copy, cli_paths, capsys):
