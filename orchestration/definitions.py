@@ -5,7 +5,9 @@ from dagster_dbt import DbtCliResource
 
 from assets.raw import raw_survey_edition
 from assets.dbt_models import reference_seeds, survey_models
+from assets.index import IndexSettings, competitiveness_index, index_coherence, index_robustness, index_weights
 from assets.network import value_network
+from assets.publish import published_release
 from ieo.settings import Settings
 from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project
 from orchestration.jobs import edition_job, reference_job
@@ -17,10 +19,21 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """The definitions for one set of paths; the UI and `ieo run` both come through here."""
     settings.export()  # dbt's profile reads IEO_WAREHOUSE
     return dg.Definitions(
-        assets=dg.with_source_code_references([reference_seeds, raw_survey_edition, survey_models, value_network]),
+        assets=dg.with_source_code_references([
+            reference_seeds,
+            raw_survey_edition,
+            survey_models,
+            value_network,
+            index_weights,
+            competitiveness_index,
+            index_robustness,
+            index_coherence,
+            published_release,
+        ]),
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),
+            "index_settings": IndexSettings(),
             "dbt": DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
         },
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ RANDOM_INDEX = {
     "chinese_textbook": (0.0, 0.0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49),
 }
 CR_LIMIT = 0.1
+DEFAULT_JUDGEMENTS = Path(__file__).with_name("ahp_judgements.yml")
 
 
 class AhpError(ValueError):
@@ -71,7 +73,7 @@ def ahp_tree(tree: WeightTree, judgements_file: Path) -> tuple[WeightTree, pd.Da
 
     The file has ``random_index`` (a key of RANDOM_INDEX) and ``groups``: for each parent id
     (``index`` for the pillars), ``items`` (its children, in matrix order) and ``matrix``.
-    A parent with one child needs no group. Returns the tree and one row per group with
+    Entries may be numbers or fractions such as ``1/3``. A parent with one child needs no group. Returns the tree and one row per group with
     lambda_max, CI, CR.
     """
     spec = yaml.safe_load(Path(judgements_file).read_text(encoding="utf-8"))
@@ -94,7 +96,8 @@ def ahp_tree(tree: WeightTree, judgements_file: Path) -> tuple[WeightTree, pd.Da
             local[children[0]] = 1.0
             continue
         group = groups[parent_id]
-        result = ahp(group["matrix"], table, name=f"{judgements_file.name}: {parent_id}")
+        matrix = [[float(Fraction(str(cell))) for cell in row] for row in group["matrix"]]
+        result = ahp(matrix, table, name=f"{judgements_file.name}: {parent_id}")
         local.update(zip(group["items"], result.weights))
         report.append({"parent_id": parent_id, "size": len(children), "lambda_max": result.lambda_max,
                        "consistency_index": result.consistency_index, "consistency_ratio": result.consistency_ratio,

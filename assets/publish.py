@@ -1,0 +1,142 @@
+"""The published release of an edition: every table, the index and a manifest, behind the checks.
+
+Dagster skips this asset when a blocking check upstream fails in the same run; the asset
+also refuses to publish when any upstream check's latest result for the edition is failed
+or missing, so publishing on its own cannot bypass the gate.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+from dagster._core.event_api import PartitionKeyFilter  # the filter of the check-record query is not re-exported
+
+from assets.dbt_models import survey_models
+from assets.index import INDEX_SCHEMA, IndexSettings, index_key
+from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
+from ieo.release import Release, publish
+from ieo.warehouse import LOADS_TABLE, RAW_SCHEMA, connect
+from orchestration.partitions import edition_partitions
+from orchestration.resources import IeoSettings
+
+OWNER = "team:data-engineering"
+MART_SCHEMA = "marts"
+MART_KEYS = sorted((k for k in survey_models.keys if k.path[0] == MART_SCHEMA), key=lambda k: k.to_user_string())
+# index table -> row order in the published file
+INDEX_TABLES = {
+    "competitiveness_index": "rank, province_code",
+    "index_levels": "level, node_id, rank, province_code",
+    "indicators": "province_code, indicator_id",
+    "weights": "level, node_id",
+    "rank_uncertainty": "nominal_rank, province_code",
+    "sensitivity": "factor, output",
+    "coherence": "pillar_id, indicator_id NULLS FIRST",
+}
+INDEX_KEYS = [index_key(name) for name in INDEX_TABLES]
+
+
+class PublicationBlocked(Exception):
+    """An upstream check failed or has not run for the edition."""
+
+
+def _table(con: duckdb.DuckDBPyConnection, qualified: str, edition: int, order: str = "ALL") -> pd.DataFrame:
+    return con.execute(f"SELECT * EXCLUDE (edition) FROM {qualified} WHERE edition = ? ORDER BY {order}", [edition]).df()
+
+
+def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """The edition's published tables (marts and network) by table id, and the index tables."""
+    con = connect(warehouse)
+    try:
+        tables = {key.path[-1]: _table(con, f"{MART_SCHEMA}.{key.path[-1]}", edition) for key in MART_KEYS}
+        tables.update({name: _table(con, f"{NETWORK_SCHEMA}.{name}", edition) for name in NETWORK_KEYS})
+        index = {name: _table(con, f"{INDEX_SCHEMA}.{name}", edition, order) for name, order in INDEX_TABLES.items()}
+    finally:
+        con.close()
+    return tables, index
+
+
+def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> list[dict]:
+    """The raw files of the edition's current load, with their sha256 and row counts."""
+    con = connect(warehouse)
+    try:
+        rows = con.execute(
+            f"""SELECT table_name, source_file, source_sha256, row_count, load_id FROM {LOADS_TABLE}
+                WHERE edition = ? AND load_id = (SELECT any_value(_load_id) FROM {RAW_SCHEMA}.relations WHERE edition = ?)
+                ORDER BY table_name""",
+            [edition, edition],
+        ).fetchall()
+    finally:
+        con.close()
+    inputs = []
+    for table, source, sha256, count, _load in rows:
+        path = Path(source)
+        shown = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.as_posix()
+        inputs.append({"table": table, "file": shown, "sha256": sha256, "rows": count})
+    return inputs
+
+
+def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
+    """Every check on an upstream asset, with its result for this edition; raises if one did not pass."""
+    graph = context.repository_def.asset_graph
+    ancestors, frontier = set(), [context.asset_key]
+    while frontier:
+        parents = graph.get(frontier.pop()).parent_keys
+        frontier += [p for p in parents if p not in ancestors]
+        ancestors |= set(parents)
+    check_keys = sorted((k for k in graph.asset_check_keys if k.asset_key in ancestors),
+                        key=lambda k: (k.asset_key.to_user_string(), k.name))
+    records = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        check_keys, partition_filter=PartitionKeyFilter(key=context.partition_key))
+    results, blocked = [], []
+    for key in check_keys:
+        record = records.get(key)
+        status = record.status.value if record else "NOT_RUN"
+        results.append({"asset": key.asset_key.to_user_string(), "check": key.name, "status": status})
+        if status != "SUCCEEDED":
+            blocked.append(f"{key.asset_key.to_user_string()}:{key.name} {status}")
+    if blocked:
+        raise PublicationBlocked(f"{len(blocked)} upstream checks did not pass for edition {context.partition_key}: "
+                                 + ", ".join(blocked[:20]))
+    return results
+
+
+@dg.asset(
+    key=dg.AssetKey(["publish", "published_release"]),
+    deps=[*MART_KEYS, *NETWORK_KEYS.values(), *INDEX_KEYS],
+    group_name="publish",
+    kinds={"python"},
+    owners=[OWNER],
+    partitions_def=edition_partitions,
+    description="The edition's release folder <IEO_PUBLISH_DIR>/<edition>/: every published table as UTF-8 CSV, the "
+    "competitiveness index files and manifest.json (inputs with sha256 and rows, outputs with sha256, check "
+    "results, code version, weight and normalisation choices). Published only when every upstream check passed; "
+    "swapped into place atomically.",
+)
+def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
+    edition = int(context.partition_key)
+    try:
+        checks = gate_checks(context)
+    except PublicationBlocked as blocked:
+        raise dg.Failure(description=str(blocked)) from None
+    tables, index = read_release_tables(settings.warehouse_path, edition)
+    choices = index_settings.options().as_dict()
+    choices["weights_source"] = str(index["weights"]["source"].iloc[0]) if len(index["weights"]) else None
+    release = Release(
+        edition=edition,
+        tables=tables,
+        index=index,
+        inputs=read_inputs(settings.warehouse_path, settings.raw_path, edition),
+        checks=checks,
+        choices=choices,
+        run={"run_id": context.run_id, "created_at": pd.Timestamp.now(tz="UTC").isoformat()},
+    )
+    target = publish(release, Path(settings.publish_dir))
+    return dg.MaterializeResult(metadata={
+        "release": dg.MetadataValue.path(str(target)),
+        "manifest": dg.MetadataValue.path(str(target / "manifest.json")),
+        "tables": len(tables),
+        "index_files": len(index),
+        "checks_passed": len(checks),
+        "weights_source": choices["weights_source"],
+    })

@@ -1,0 +1,132 @@
+"""A release: one edition's published tables as files, with a manifest, swapped into place atomically.
+
+Layout of ``<publish_dir>/<edition>/``: ``tables/<table_id>.csv`` for every published table,
+``index/*.csv`` for the competitiveness index, and ``manifest.json``. Files are built in a
+hidden staging folder beside the release and renamed into place only when complete, so a
+failure at any point leaves the previous release exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ieo.settings import PROJECT_ROOT
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FLOAT_FORMAT = "%.10g"  # ten significant digits: stable across runs, far beyond any published precision
+MANIFEST = "manifest.json"
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+    result = frame.copy()
+    for column in result.columns:
+        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
+            text = result[column]
+            risky = text.notna() & text.astype(str).str.startswith(FORMULA_PREFIXES)
+            if risky.any():
+                result[column] = text.astype(object).where(~risky, "'" + text.astype(str))
+    return result
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The published form of a table: UTF-8 with a header, LF line ends, neutralised text, fixed float format."""
+    buffer = io.StringIO()
+    neutralise(frame).to_csv(buffer, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    return buffer.getvalue().encode("utf-8")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_version() -> dict:
+    """The git commit of the code that made the release, and whether the checkout had local changes."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"git_commit": commit or "unknown", "git_dirty": bool(status) if status is not None else None}
+
+
+@dataclass
+class Release:
+    """Everything a release holds, before it is written."""
+
+    edition: int
+    tables: dict[str, pd.DataFrame]  # table_id -> published table (tables/)
+    index: dict[str, pd.DataFrame]  # file stem -> index table (index/)
+    inputs: list[dict]  # raw files: table, file, sha256, rows
+    checks: list[dict]  # asset, check, passed, severity
+    choices: dict  # weights and normalisation choices
+    run: dict = field(default_factory=dict)  # run id and creation time: the only non-reproducible block
+
+    def files(self) -> dict[str, bytes]:
+        """Relative path -> content of every data file, in a stable order."""
+        files = {f"tables/{name}.csv": csv_bytes(frame) for name, frame in sorted(self.tables.items())}
+        files.update({f"index/{name}.csv": csv_bytes(frame) for name, frame in sorted(self.index.items())})
+        return files
+
+    def manifest(self, files: dict[str, bytes]) -> dict:
+        return {
+            "edition": self.edition,
+            "code": code_version(),
+            "inputs": sorted(self.inputs, key=lambda i: i["table"]),
+            "outputs": [
+                {"file": path, "sha256": sha256_bytes(data), "bytes": len(data), "rows": data.count(b"\n") - 1}
+                for path, data in files.items()
+            ],
+            "checks": sorted(self.checks, key=lambda c: (c["asset"], c["check"])),
+            "choices": self.choices,
+            # Everything above is reproducible from the same inputs, code and configuration.
+            "run": self.run,
+        }
+
+
+def publish(release: Release, publish_dir: Path) -> Path:
+    """Write the release beside ``<publish_dir>/<edition>`` and swap it into place."""
+    publish_dir = Path(publish_dir)
+    publish_dir.mkdir(parents=True, exist_ok=True)
+    target = publish_dir / str(release.edition)
+    staging = publish_dir / f".{release.edition}.staging-{uuid.uuid4().hex[:8]}"
+    try:
+        files = release.files()
+        for relative, data in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        manifest = json.dumps(release.manifest(files), indent=2, ensure_ascii=False, sort_keys=False)
+        (staging / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
+        _swap(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with two renames; on failure the old release is put back."""
+    previous = target.with_name(f".{target.name}.previous-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        os.rename(target, previous)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        if previous.exists():
+            os.rename(previous, target)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
