@@ -38,6 +38,10 @@ class IndexSettings(dg.ConfigurableResource):
     monte_carlo_seed: int = IndexOptions.monte_carlo_seed
     weight_spread: float = IndexOptions.weight_spread
 
+    @classmethod
+    def from_options(cls, options: IndexOptions) -> "IndexSettings":
+        return cls(**options.as_dict())
+
     def options(self) -> IndexOptions:
         return IndexOptions(**{name: getattr(self, name) for name in IndexOptions.__dataclass_fields__})
 

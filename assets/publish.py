@@ -78,7 +78,7 @@ def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> list[dict]:
 
 def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     """Every check on an upstream asset, with its result for this edition; raises if one did not pass."""
-    graph = context.repository_def.asset_graph
+    graph = context.job_def.asset_layer.asset_graph
     ancestors, frontier = set(), [context.asset_key]
     while frontier:
         parents = graph.get(frontier.pop()).parent_keys
@@ -86,12 +86,17 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
         ancestors |= set(parents)
     check_keys = sorted((k for k in graph.asset_check_keys if k.asset_key in ancestors),
                         key=lambda k: (k.asset_key.to_user_string(), k.name))
-    records = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(
-        check_keys, partition_filter=PartitionKeyFilter(key=context.partition_key))
+    # Results of this run first; a check not run here falls back to its latest record for the edition.
+    in_run = {}
+    for entry in context.instance.all_logs(context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.asset_check_evaluation_data
+        in_run[evaluation.asset_check_key] = "SUCCEEDED" if evaluation.passed else "FAILED"
+    earlier = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [k for k in check_keys if k not in in_run], partition_filter=PartitionKeyFilter(key=context.partition_key))
     results, blocked = [], []
     for key in check_keys:
-        record = records.get(key)
-        status = record.status.value if record else "NOT_RUN"
+        record = earlier.get(key)
+        status = in_run.get(key) or (record.status.value if record else "NOT_RUN")
         results.append({"asset": key.asset_key.to_user_string(), "check": key.name, "status": status})
         if status != "SUCCEEDED":
             blocked.append(f"{key.asset_key.to_user_string()}:{key.name} {status}")

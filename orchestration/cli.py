@@ -82,7 +82,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.definitions import build_definitions
     from orchestration.jobs import edition_job, reference_job
 
-    defs = build_definitions(settings)
+    from ieo.index.options import IndexOptions
+
+    index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
+                                    if getattr(args, name, None)})
+    defs = build_definitions(settings, index_options)
 
     instance = dg.DagsterInstance.get()
     run_config = {"loggers": {"progress": {}}}
@@ -151,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="materialize every asset for every edition through Dagster")
     run.add_argument("--edition", action="append", help="edition year; repeat for several (default: all found)")
+    run.add_argument("--weights", help="index weights: report (default), ahp, entropy, or a CSV laid out like the seed")
+    run.add_argument("--normalisation", choices=["minmax", "zscore", "rank"], help="index normalisation (default minmax)")
+    run.add_argument("--aggregation", choices=["arithmetic", "geometric"], help="index aggregation (default arithmetic)")
     _add_paths(run)
     run.set_defaults(func=cmd_run)
 

@@ -8,6 +8,7 @@ from assets.dbt_models import reference_seeds, survey_models
 from assets.index import IndexSettings, competitiveness_index, index_coherence, index_robustness, index_weights
 from assets.network import value_network
 from assets.publish import published_release
+from ieo.index.options import IndexOptions
 from ieo.settings import Settings
 from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project
 from orchestration.jobs import edition_job, reference_job
@@ -15,8 +16,8 @@ from orchestration.progress import progress_logger
 from orchestration.resources import IeoSettings
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
-    """The definitions for one set of paths; the UI and `ieo run` both come through here."""
+def build_definitions(settings: Settings, index_options: IndexOptions = IndexOptions()) -> dg.Definitions:
+    """The definitions for one set of paths and index assumptions; the UI and `ieo run` both come through here."""
     settings.export()  # dbt's profile reads IEO_WAREHOUSE
     return dg.Definitions(
         assets=dg.with_source_code_references([
@@ -33,7 +34,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),
-            "index_settings": IndexSettings(),
+            "index_settings": IndexSettings.from_options(index_options),
             "dbt": DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
         },
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},

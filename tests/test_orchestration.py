@@ -19,7 +19,7 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
     from orchestration.definitions import defs
 
     specs = list(defs.resolve_all_asset_specs())
-    assert {s.group_name for s in specs} == {"raw", "reference", "staging", "marts", "network"}
+    assert {s.group_name for s in specs} == {"raw", "reference", "staging", "marts", "network", "index", "publish"}
     raw = [s for s in specs if s.group_name == "raw"]
     assert len(raw) == 9
     for spec in specs:

@@ -1,0 +1,147 @@
+"""The published release: CSV form, atomic swap, determinism, and the gate, end to end through Dagster."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ieo.release import Release, csv_bytes, neutralise, publish
+from orchestration.cli import main
+
+
+def small_release(edition: int = 2019, run_id: str = "run-1") -> Release:
+    return Release(
+        edition=edition,
+        tables={"t": pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "plain"], "value": [0.1 + 0.2, -3.0]})},
+        index={"competitiveness_index": pd.DataFrame({"province_code": ["110000"], "score": [93.6]})},
+        inputs=[{"table": "relations", "file": "2019/relations.csv", "sha256": "ab", "rows": 2}],
+        checks=[{"asset": "raw/relations", "check": "contract_suite", "status": "SUCCEEDED"}],
+        choices={"weights": "report"},
+        run={"run_id": run_id, "created_at": "now"},
+    )
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_formula_like_text_is_neutralised_and_numbers_are_not():
+    frame = pd.DataFrame({"text": ["=1+1", "+86 10", "-x", "@sum", "ok", None], "number": [-1, 2, 3, 4, 5, 6]})
+    out = neutralise(frame)
+    assert out["text"].tolist()[:5] == ["'=1+1", "'+86 10", "'-x", "'@sum", "ok"]
+    assert out["number"].tolist() == [-1, 2, 3, 4, 5, 6]
+    assert csv_bytes(frame).decode("utf-8").splitlines()[1] == "'=1+1,-1"
+
+
+def test_csv_form_is_utf8_with_a_header_and_stable_floats():
+    data = csv_bytes(pd.DataFrame({"省份": ["北京"], "x": [0.1 + 0.2]}))
+    assert data.decode("utf-8") == "省份,x\n北京,0.3\n"
+
+
+def test_publish_writes_the_layout_and_a_manifest(tmp_path):
+    target = publish(small_release(), tmp_path)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    files = {o["file"]: o for o in manifest["outputs"]}
+    assert set(files) == {"tables/t.csv", "index/competitiveness_index.csv"}
+    assert files["tables/t.csv"]["sha256"] == hashlib.sha256((target / "tables/t.csv").read_bytes()).hexdigest()
+    assert files["tables/t.csv"]["rows"] == 2
+    assert manifest["run"] == {"run_id": "run-1", "created_at": "now"} and list(manifest)[-1] == "run"
+    assert [p.name for p in tmp_path.iterdir()] == ["2019"]  # no staging folder left behind
+
+
+def test_the_same_release_twice_differs_only_in_the_run_block(tmp_path):
+    first = tree_bytes(publish(small_release(run_id="a"), tmp_path / "one"))
+    second = tree_bytes(publish(small_release(run_id="b"), tmp_path / "two"))
+    assert {k for k in first if first[k] != second[k]} == {"manifest.json"}
+    one, two = (json.loads(x[("manifest.json")]) for x in (first, second))
+    one.pop("run"), two.pop("run")
+    assert one == two
+
+
+def test_a_failure_while_writing_leaves_the_previous_release_untouched(tmp_path, monkeypatch):
+    previous = tree_bytes(publish(small_release(), tmp_path))
+    broken = small_release()
+    broken.index["coherence"] = pd.DataFrame({"x": [1]})
+    monkeypatch.setattr("ieo.release.csv_bytes", lambda frame: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError, match="disk full"):
+        publish(broken, tmp_path)
+    assert tree_bytes(tmp_path / "2019") == previous
+    assert [p.name for p in tmp_path.iterdir()] == ["2019"]
+
+
+# --- end to end: the sample database, edition 2019, through Dagster -------------------------------
+
+
+@pytest.fixture(scope="module")
+def released(dbt_manifest, sample_dir, tmp_path_factory):
+    """One `ieo run` of edition 2019 of the embedded sample; returns its paths."""
+    root = tmp_path_factory.mktemp("release")
+    paths = {"raw": root / "raw", "warehouse": root / "w.duckdb", "publish": root / "published", "home": root / "dh"}
+    shutil.copytree(sample_dir, paths["raw"])
+    assert run_edition(paths) == 0
+    return paths
+
+
+def run_edition(paths, *extra: str) -> int:
+    import os
+
+    os.environ["DAGSTER_HOME"] = str(paths["home"])
+    return main(["run", "--edition", "2019", "--raw-dir", str(paths["raw"]), "--warehouse", str(paths["warehouse"]),
+                 "--publish-dir", str(paths["publish"]), *extra])
+
+
+def test_sample_release_is_complete(released):
+    release = released["publish"] / "2019"
+    tables = {p.stem for p in (release / "tables").glob("*.csv")}
+    assert {"sample_composition", "relation_summary", "province_indicators", "value_network_stats",
+            "weighted_degree_top30", "ego_technology_regions_top5"} <= tables and len(tables) == 23 + 6
+    index = {p.name for p in (release / "index").glob("*.csv")}
+    assert {"competitiveness_index.csv", "indicators.csv", "weights.csv", "rank_uncertainty.csv",
+            "coherence.csv"} <= index
+    ranking = pd.read_csv(release / "index/competitiveness_index.csv", dtype={"province_code": str})
+    assert len(ranking) == 31 and ranking["rank"].min() == 1
+    assert {"province_code", "province_name_zh", "score", "rank", "enterprise_capabilities_score",
+            "enterprise_capabilities_rank"} <= set(ranking.columns)
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["inputs"]) == 9 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert {c["status"] for c in manifest["checks"]} == {"SUCCEEDED"} and len(manifest["checks"]) > 100
+    assert manifest["choices"]["weights_source"] == "report" and manifest["choices"]["normalisation"] == "minmax"
+    assert len(manifest["code"]["git_commit"]) in (40, len("unknown"))
+
+
+def test_a_second_run_reproduces_the_release_byte_for_byte(released):
+    before = tree_bytes(released["publish"] / "2019")
+    assert run_edition(released) == 0
+    after = tree_bytes(released["publish"] / "2019")
+    assert {k for k in before if before[k] != after[k]} == {"manifest.json"}
+    first, second = (json.loads(x["manifest.json"]) for x in (before, after))
+    assert first.pop("run") != second.pop("run") and first == second
+
+
+def test_a_corrupt_input_stops_publication_and_keeps_the_old_release(released, tmp_path, capsys):
+    before = tree_bytes(released["publish"] / "2019")
+    paths = {**released, "raw": tmp_path / "raw"}
+    shutil.copytree(released["raw"], paths["raw"])
+    enterprises = paths["raw"] / "2019" / "enterprises.csv"
+    frame = pd.read_csv(enterprises, dtype=str, keep_default_na=False)
+    frame.loc[3, "patent_count"] = "-5"
+    frame.to_csv(enterprises, index=False)
+    assert run_edition(paths) == 1
+    assert "2019/enterprises.csv, row 5, column patent_count" in capsys.readouterr().err
+    assert tree_bytes(released["publish"] / "2019") == before
+
+
+def test_malformed_index_weights_stop_publication(released, tmp_path, capsys):
+    from ieo.reference import reference_table
+
+    before = tree_bytes(released["publish"] / "2019")
+    weights = reference_table("index_weights").copy()
+    weights.loc[weights["node_id"] == "enterprise_count", "weight"] = "0.3782"
+    bad = tmp_path / "weights.csv"
+    weights.to_csv(bad, index=False)
+    assert run_edition(released, "--weights", str(bad)) == 1
+    assert "children of enterprise_size sum to 0.4045, not 0.2045" in capsys.readouterr().err
+    assert tree_bytes(released["publish"] / "2019") == before
