@@ -144,7 +144,6 @@ def bench_scale(scale: float, args: argparse.Namespace) -> None:
             inside = path.ci_low <= exact.value <= path.ci_high
             row("average path length (exact, check)", t_exact, p_exact, None,
                 f"exact {exact.value:.4f}; estimate's 95% interval {'covers' if inside else 'MISSES'} it")
-    del giant
 
     t, p, _ = measure(lambda: network_statistics(application_layer_network(network), "application_layer", options),
                       repeats)

@@ -79,10 +79,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     prepare_manifest()
     import dagster as dg
 
+    from ieo.index.options import IndexOptions
     from orchestration.definitions import build_definitions
     from orchestration.jobs import edition_job, reference_job
-
-    from ieo.index.options import IndexOptions
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
@@ -124,7 +123,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
-    from ieo.contract_render import DOC_PATH, SOURCES_PATH, render_dbt_sources, render_markdown, write_all
+    from ieo.contract_render import (
+        DOC_PATH,
+        SOURCES_PATH,
+        render_dbt_sources,
+        render_markdown,
+        write_all,
+    )
 
     if args.write:
         for path in write_all():

@@ -3,11 +3,17 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from assets.raw import raw_survey_edition
 from assets.dbt_models import reference_seeds, survey_models
-from assets.index import IndexSettings, competitiveness_index, index_coherence, index_robustness, index_weights
+from assets.index import (
+    IndexSettings,
+    competitiveness_index,
+    index_coherence,
+    index_robustness,
+    index_weights,
+)
 from assets.network import value_network
 from assets.publish import published_release
+from assets.raw import raw_survey_edition
 from ieo.index.options import IndexOptions
 from ieo.settings import Settings
 from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project

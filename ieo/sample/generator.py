@@ -24,8 +24,8 @@ import csv
 import hashlib
 import random
 from collections import defaultdict
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
