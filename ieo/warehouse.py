@@ -7,6 +7,8 @@ and a failure leaves the previous load in place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -55,36 +57,43 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def write_edition(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str) -> dt.datetime:
-    """Replace every raw table's rows for ``edition`` in a single transaction."""
-    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+@contextmanager
+def transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose work is committed together at the end, or rolled back on any error."""
     con = connect(warehouse)
     try:
-        ensure_raw_schema(con)
         con.begin()
         try:
-            for name, raw in tables.items():
-                table = c.TABLES[name]
-                incoming = raw.frame
-                con.register("incoming", incoming)
-                columns = ", ".join(f'"{col.name}"' for col in table.columns)
-                con.execute(f"DELETE FROM {RAW_SCHEMA}.{name} WHERE edition = ?", [edition])
-                con.execute(
-                    f"""INSERT INTO {RAW_SCHEMA}.{name}
-                        SELECT ?, {columns}, {EXTRA_COLUMNS}, {SOURCE_ROW}, ?, ?, ?, ? FROM incoming""",
-                    [edition, str(raw.path), raw.sha256, load_id, loaded_at],
-                )
-                con.unregister("incoming")
-                con.execute(
-                    f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [load_id, edition, name, str(raw.path), raw.sha256, len(incoming), loaded_at],
-                )
+            yield con
             con.commit()
         except Exception:
             con.rollback()
             raise
     finally:
         con.close()
+
+
+def write_edition(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str) -> dt.datetime:
+    """Replace every raw table's rows for ``edition`` in a single transaction."""
+    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with transaction(warehouse) as con:
+        ensure_raw_schema(con)
+        for name, raw in tables.items():
+            table = c.TABLES[name]
+            incoming = raw.frame
+            con.register("incoming", incoming)
+            columns = ", ".join(f'"{col.name}"' for col in table.columns)
+            con.execute(f"DELETE FROM {RAW_SCHEMA}.{name} WHERE edition = ?", [edition])
+            con.execute(
+                f"""INSERT INTO {RAW_SCHEMA}.{name}
+                    SELECT ?, {columns}, {EXTRA_COLUMNS}, {SOURCE_ROW}, ?, ?, ?, ? FROM incoming""",
+                [edition, str(raw.path), raw.sha256, load_id, loaded_at],
+            )
+            con.unregister("incoming")
+            con.execute(
+                f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [load_id, edition, name, str(raw.path), raw.sha256, len(incoming), loaded_at],
+            )
     return loaded_at
 
 
@@ -94,24 +103,15 @@ def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: d
     Tables are created from the first frame written to them; a column added later is
     appended (as dbt's append_new_columns does), so earlier editions keep their rows.
     """
-    con = connect(warehouse)
-    try:
+    with transaction(warehouse) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.begin()
-        try:
-            for name, frame in frames.items():
-                con.register("incoming", frame.assign(edition=edition)[["edition", *frame.columns]])
-                con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{name} AS SELECT * FROM incoming WHERE false")
-                existing = {row[0] for row in con.execute(f"DESCRIBE {schema}.{name}").fetchall()}
-                for column, kind, *_ in con.execute("DESCRIBE incoming").fetchall():
-                    if column not in existing:
-                        con.execute(f'ALTER TABLE {schema}.{name} ADD COLUMN "{column}" {kind}')
-                con.execute(f"DELETE FROM {schema}.{name} WHERE edition = ?", [edition])
-                con.execute(f"INSERT INTO {schema}.{name} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
-    finally:
-        con.close()
+        for name, frame in frames.items():
+            con.register("incoming", frame.assign(edition=edition)[["edition", *frame.columns]])
+            con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{name} AS SELECT * FROM incoming WHERE false")
+            existing = {row[0] for row in con.execute(f"DESCRIBE {schema}.{name}").fetchall()}
+            for column, kind, *_ in con.execute("DESCRIBE incoming").fetchall():
+                if column not in existing:
+                    con.execute(f'ALTER TABLE {schema}.{name} ADD COLUMN "{column}" {kind}')
+            con.execute(f"DELETE FROM {schema}.{name} WHERE edition = ?", [edition])
+            con.execute(f"INSERT INTO {schema}.{name} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
