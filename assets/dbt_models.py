@@ -45,7 +45,8 @@ translator = IeoDbtTranslator(
 )
 def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Province list, countries, the domestic set, taxonomies, index weights and the report's figures."""
-    yield from dbt.cli(["seed"], context=context).stream()
+    # --full-refresh: a seed whose columns changed is recreated instead of failing on the old table.
+    yield from dbt.cli(["seed", "--full-refresh"], context=context).stream()
 
 
 @dbt_assets(
@@ -64,3 +65,7 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         yield from invocation.stream().fetch_row_counts().fetch_column_metadata()
     finally:
         release_warehouse_connection()
+
+
+# The mart models: the report's tables, published under their model name.
+MART_KEYS = sorted((k for k in survey_models.keys if k.path[0] == "marts"), key=lambda k: k.to_user_string())

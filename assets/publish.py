@@ -12,9 +12,10 @@ import duckdb
 import pandas as pd
 from dagster._core.event_api import PartitionKeyFilter  # the filter of the check-record query is not re-exported
 
-from assets.dbt_models import survey_models
+from assets.dbt_models import MART_KEYS
 from assets.index import INDEX_SCHEMA, IndexSettings, index_key
 from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
+from assets.quality import QUALITY_SCHEMA, RECONCILIATION, report_figure_checks
 from ieo.release import Release, publish
 from ieo.warehouse import LOADS_TABLE, RAW_SCHEMA, connect
 from orchestration.partitions import edition_partitions
@@ -22,7 +23,6 @@ from orchestration.resources import IeoSettings
 
 OWNER = "team:data-engineering"
 MART_SCHEMA = "marts"
-MART_KEYS = sorted((k for k in survey_models.keys if k.path[0] == MART_SCHEMA), key=lambda k: k.to_user_string())
 # index table -> row order in the published file
 INDEX_TABLES = {
     "competitiveness_index": "rank, province_code",
@@ -50,6 +50,7 @@ def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.Dat
     try:
         tables = {key.path[-1]: _table(con, f"{MART_SCHEMA}.{key.path[-1]}", edition) for key in MART_KEYS}
         tables.update({name: _table(con, f"{NETWORK_SCHEMA}.{name}", edition) for name in NETWORK_KEYS})
+        tables["reconciliation"] = _table(con, f"{QUALITY_SCHEMA}.reconciliation", edition, "figure")
         index = {name: _table(con, f"{INDEX_SCHEMA}.{name}", edition, order) for name, order in INDEX_TABLES.items()}
     finally:
         con.close()
@@ -77,28 +78,40 @@ def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> list[dict]:
 
 
 def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
-    """Every check on an upstream asset, with its result for this edition; raises if one did not pass."""
+    """Every check on an upstream asset with its result for this edition; raises if a blocking one did not pass.
+
+    Non-blocking checks (warnings, such as the report's own inconsistencies) are reported, never gating.
+    """
     graph = context.job_def.asset_layer.asset_graph
     ancestors, frontier = set(), [context.asset_key]
     while frontier:
         parents = graph.get(frontier.pop()).parent_keys
         frontier += [p for p in parents if p not in ancestors]
         ancestors |= set(parents)
-    check_keys = sorted((k for k in graph.asset_check_keys if k.asset_key in ancestors),
+    # The report-figure checks run with the (unpartitioned) seeds, outside this job's graph; they only warn.
+    warn_only = {key for check in report_figure_checks for key in check.check_keys}
+    check_keys = sorted({k for k in graph.asset_check_keys if k.asset_key in ancestors} | warn_only,
                         key=lambda k: (k.asset_key.to_user_string(), k.name))
-    # Results of this run first; a check not run here falls back to its latest record for the edition.
+    # Results of this run first; a check not run here falls back to its latest record (for this edition
+    # when its asset is partitioned).
     in_run = {}
     for entry in context.instance.all_logs(context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.asset_check_evaluation_data
         in_run[evaluation.asset_check_key] = "SUCCEEDED" if evaluation.passed else "FAILED"
-    earlier = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(
-        [k for k in check_keys if k not in in_run], partition_filter=PartitionKeyFilter(key=context.partition_key))
+    storage = context.instance.event_log_storage
+    earlier_keys = [k for k in check_keys if k not in in_run]
+    partitioned = [k for k in earlier_keys if k not in warn_only and graph.get(k.asset_key).is_partitioned]
+    earlier = dict(storage.get_latest_asset_check_execution_by_key(
+        partitioned, partition_filter=PartitionKeyFilter(key=context.partition_key)))
+    earlier.update(storage.get_latest_asset_check_execution_by_key([k for k in earlier_keys if k not in partitioned]))
     results, blocked = [], []
     for key in check_keys:
         record = earlier.get(key)
         status = in_run.get(key) or (record.status.value if record else "NOT_RUN")
-        results.append({"asset": key.asset_key.to_user_string(), "check": key.name, "status": status})
-        if status != "SUCCEEDED":
+        blocking = key not in warn_only and graph.get_check_spec(key).blocking
+        results.append({"asset": key.asset_key.to_user_string(), "check": key.name, "status": status,
+                        "blocking": blocking})
+        if blocking and status != "SUCCEEDED":
             blocked.append(f"{key.asset_key.to_user_string()}:{key.name} {status}")
     if blocked:
         raise PublicationBlocked(f"{len(blocked)} upstream checks did not pass for edition {context.partition_key}: "
@@ -108,7 +121,7 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
 
 @dg.asset(
     key=dg.AssetKey(["publish", "published_release"]),
-    deps=[*MART_KEYS, *NETWORK_KEYS.values(), *INDEX_KEYS],
+    deps=[*MART_KEYS, *NETWORK_KEYS.values(), *INDEX_KEYS, RECONCILIATION],
     group_name="publish",
     kinds={"python"},
     owners=[OWNER],

@@ -13,6 +13,7 @@ from assets.index import (
 )
 from assets.network import value_network
 from assets.publish import published_release
+from assets.quality import reconciliation, report_figure_checks
 from assets.raw import raw_survey_edition
 from ieo.index.options import IndexOptions
 from ieo.settings import Settings
@@ -35,8 +36,10 @@ def build_definitions(settings: Settings, index_options: IndexOptions = IndexOpt
             competitiveness_index,
             index_robustness,
             index_coherence,
+            reconciliation,
             published_release,
         ]),
+        asset_checks=report_figure_checks,
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),

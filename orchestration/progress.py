@@ -38,7 +38,8 @@ def describe_event(event) -> str | None:
         return f"    materialized {materialization.asset_key.to_user_string()}{suffix}"
     if kind == "ASSET_CHECK_EVALUATION":
         evaluation = event.event_specific_data
-        status = "passed" if evaluation.passed else "FAILED"
+        warning = evaluation.severity == dg.AssetCheckSeverity.WARN
+        status = "passed" if evaluation.passed else ("warned" if warning else "FAILED")
         return f"    check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {status}"
     return None
 

@@ -1,0 +1,80 @@
+"""Reconciliation against the report, and the checks of the report's own figures.
+
+`reconciliation` sets every figure the report prints beside the one the pipeline computes,
+for each edition; it is published like every other table. The report-figure checks flag the
+report's internal inconsistencies on the seeds that hold its figures; they warn, never block.
+"""
+
+import dagster as dg
+
+from assets.dbt_models import MART_KEYS
+from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
+from checks.report_checks import REPORT_CHECKS
+from ieo.reconciliation import Computed, reconcile, summary
+from ieo.warehouse import connect, replace_edition_tables
+from orchestration.partitions import edition_partitions
+from orchestration.resources import IeoSettings
+
+OWNER = "team:data-engineering"
+QUALITY_SCHEMA = "quality"
+RECONCILIATION = dg.AssetKey(["quality", "reconciliation"])
+
+
+def _seed_key(seed: str) -> dg.AssetKey:
+    return dg.AssetKey(["reference" if seed == "index_weights" else "report", seed])
+
+
+def read_computed(settings: IeoSettings, edition: int) -> Computed:
+    """The edition's mart and network tables, by table id."""
+    con = connect(settings.warehouse_path)
+    try:
+        tables = {}
+        for schema, names in (("marts", [k.path[-1] for k in MART_KEYS]), (NETWORK_SCHEMA, list(NETWORK_KEYS))):
+            for name in names:
+                tables[name] = con.execute(f"SELECT * EXCLUDE (edition) FROM {schema}.{name} WHERE edition = ?",
+                                           [edition]).df()
+    finally:
+        con.close()
+    return Computed(edition, tables)
+
+
+@dg.asset(
+    key=RECONCILIATION,
+    deps=[*MART_KEYS, *NETWORK_KEYS.values(), *(_seed_key(s) for s in (
+        "report_sample_composition", "report_sample_totals", "report_relation_summary", "report_tech_layers",
+        "report_technology_relations_top10", "report_value_network_stats", "report_weighted_degree_top",
+        "report_technology_io_top30", "report_rd_intensity_top20_listed", "report_tables", "report_discrepancies"))],
+    group_name="publish",
+    kinds={"python", "duckdb"},
+    owners=[OWNER],
+    partitions_def=edition_partitions,
+    description="Every figure the 2020 report prints for the edition beside the figure the pipeline computes: report "
+    "value, computed value, absolute and relative difference, and status (exact at the printed precision, close "
+    "within 5%, mismatch, or missing from the computed table), with the report_discrepancies row that explains "
+    "figures the report itself gets wrong. Table id `reconciliation`.",
+)
+def reconciliation(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.MaterializeResult:
+    edition = int(context.partition_key)
+    table = reconcile(read_computed(settings, edition))
+    replace_edition_tables(settings.warehouse_path, QUALITY_SCHEMA, edition, {"reconciliation": table})
+    counts = summary(table)
+    worst = table[table["status"].isin(["mismatch", "missing"])].sort_values("rel_diff", ascending=False)
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": len(table),
+        **{f"figures_{status}": count for status, count in counts.items()},
+        "mismatches": dg.MetadataValue.md(worst.head(20).to_markdown(index=False, floatfmt=".4g")) if len(worst)
+        else "none",
+    })
+
+
+def _report_check(check, seed: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=_seed_key(seed), name=check.__name__, description=check.__doc__, blocking=False)
+    def _check() -> dg.AssetCheckResult:
+        outcome = check()
+        return dg.AssetCheckResult(passed=outcome.passed, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"found": dg.MetadataValue.json(outcome.metadata)})
+
+    return _check
+
+
+report_figure_checks = [_report_check(check, seed) for check, seed in REPORT_CHECKS.items()]
