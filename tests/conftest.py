@@ -80,3 +80,20 @@ def sample_warehouse(sample_dir, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("marts") / "warehouse.duckdb"
     build_marts(sample_dir, warehouse, (2017, 2018, 2019))
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def sample_network_tables(sample_warehouse):
+    """The value-network tables of the sample's edition 2019, also written to the sample warehouse."""
+    from assets.network import NETWORK_SCHEMA, read_network_inputs
+    from ieo.network.graph import build_value_network
+    from ieo.network.tables import NetworkOptions, network_tables
+    from ieo.reference import organization_aliases
+    from ieo.warehouse import replace_edition_tables
+    from orchestration.resources import IeoSettings
+
+    settings = IeoSettings(raw_dir="", warehouse=str(sample_warehouse), publish_dir="")
+    nodes, relations = read_network_inputs(settings, 2019)
+    tables = network_tables(build_value_network(nodes, relations), NetworkOptions(), organization_aliases())
+    replace_edition_tables(sample_warehouse, NETWORK_SCHEMA, 2019, tables.as_dict())
+    return tables

@@ -223,20 +223,6 @@ def test_statistics_table_states_its_definitions():
 # --- the sample database, edition 2019, against the report ---------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_network_tables(sample_warehouse):
-    from assets.network import NETWORK_SCHEMA, read_network_inputs
-    from ieo.reference import organization_aliases
-    from ieo.warehouse import replace_edition_tables
-    from orchestration.resources import IeoSettings
-
-    settings = IeoSettings(raw_dir="", warehouse=str(sample_warehouse), publish_dir="")
-    nodes, relations = read_network_inputs(settings, 2019)
-    tables = network_tables(build_value_network(nodes, relations), EXACT, organization_aliases())
-    replace_edition_tables(sample_warehouse, NETWORK_SCHEMA, 2019, tables.as_dict())
-    return tables
-
-
 def report_statistic(name: str) -> float:
     from ieo.reference import report_table
 

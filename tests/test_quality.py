@@ -1,0 +1,78 @@
+"""Reconciliation against the report's figures, and the checks of the report's own inconsistencies."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from checks.report_checks import (
+    composition_totals_match_rows,
+    index_weights_add_up,
+    relation_counts_add_up,
+    top10_countries_within_overseas_total,
+)
+from ieo.reconciliation import CLOSE, EXACT, MISMATCH, MISSING, Computed, _status, reconcile, relation_summary, summary
+
+
+def test_the_report_checks_flag_each_known_inconsistency():
+    composition = composition_totals_match_rows()
+    assert not composition.passed
+    assert composition.metadata["inconsistent_editions"] == {
+        "2019": {"printed_total": 5554, "sum_of_rows": 4901, "discrepancy": "sample_total_2019"}}
+    relations = relation_counts_add_up()
+    assert relations.metadata["inconsistent_categories"]["technology_output"]["domestic_plus_overseas"] == 6418
+    assert relations.metadata["inconsistent_categories"]["technology_output"]["overseas_implied_by_printed_share"] == 546
+    assert list(relations.metadata["inconsistent_categories"]) == ["technology_output"]
+    countries = top10_countries_within_overseas_total()
+    assert countries.metadata["exceeding"] == {"input": {"top10_overseas_sum": 210, "overseas_relations": 204}}
+    weights = index_weights_add_up()
+    assert set(weights.metadata["rounding_differences"]) == {"academic_ecology", "international_openness"}
+
+
+@pytest.mark.parametrize(
+    "report, computed, decimals, status",
+    [
+        (81.37, 81.369863, 2, EXACT),  # equal at the printed precision
+        (1095, 1095, 0, EXACT),
+        (547, 546, 0, CLOSE),  # 0.2% off
+        (325, 303, 0, MISMATCH),  # 6.8% off
+        (4, None, 0, MISSING),
+    ],
+)
+def test_status_by_hand(report, computed, decimals, status):
+    assert _status(report, computed, decimals)[0] == status
+
+
+def test_relation_summary_reconciles_and_names_the_known_discrepancy():
+    computed = pd.DataFrame({
+        "relation_type": ["technology_output", "investment"],
+        "relation_count": [6417, 1641], "domestic_count": [5871, 0], "overseas_count": [546, 0],
+        "domestic_share": [5871 / 6417, math.nan], "overseas_share": [546 / 6417, math.nan],
+        "share_of_group": [math.nan, 1641 / 2076],
+    })
+    rows = pd.DataFrame(relation_summary(Computed(2019, {"relation_summary": computed}))).set_index("figure")
+    overseas = rows.loc["2019/relation_summary/technology_output/overseas_count"]
+    assert (overseas["status"], overseas["known_discrepancy"], overseas["abs_diff"]) == (CLOSE, "technology_output_split", 1)
+    assert rows.loc["2019/relation_summary/investment/share_of_group_percent", "status"] == EXACT
+    assert rows.loc["2019/relation_summary/technology_input/relation_count", "status"] == MISSING
+    assert set(rows["section"]) == {"IV"}
+
+
+def test_sample_2019_reconciliation(sample_warehouse, sample_network_tables):
+    import duckdb
+
+    from assets.dbt_models import MART_KEYS
+
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        tables = {k.path[-1]: con.execute(f"select * exclude(edition) from marts.{k.path[-1]} where edition = 2019").df()
+                  for k in MART_KEYS}
+    tables.update(sample_network_tables.as_dict())
+    table = reconcile(Computed(2019, tables))
+    counts = summary(table)
+    assert sum(counts.values()) == len(table) > 300
+    by_figure = table.set_index("figure")
+    for figure in ("2019/sample_composition/enterprise/listed", "2019/relation_summary/technology_input/relation_count",
+                   "2019/value_network_stats/graph_relations", "2019/value_network_stats/average_degree_report"):
+        assert by_figure.at[figure, "status"] == EXACT, figure
+    assert by_figure.at["2019/sample_totals/all", "known_discrepancy"] == "sample_total_2019"
+    assert {"figure", "report_value", "computed_value", "abs_diff", "rel_diff", "status"} <= set(table.columns)
