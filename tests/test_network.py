@@ -17,7 +17,6 @@ from ieo.network.tables import (
     application_layer_network,
     ego_distribution,
     network_statistics,
-    network_tables,
     resolve_focal,
     technology_io_top,
     weighted_degree_top,
