@@ -5,9 +5,13 @@ for each edition; it is published like every other table. The report-figure chec
 report's internal inconsistencies on the seeds that hold its figures; they warn, never block.
 """
 
+import datetime as dt
+import os
+
 import dagster as dg
 
 from assets.dbt_models import MART_KEYS
+from checks import edition_checks as edition
 from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
 from checks.report_checks import REPORT_CHECKS
 from ieo.reconciliation import Computed, reconcile, summary
@@ -78,3 +82,40 @@ def _report_check(check, seed: str) -> dg.AssetChecksDefinition:
 
 
 report_figure_checks = [_report_check(check, seed) for check, seed in REPORT_CHECKS.items()]
+
+
+def survey_date(edition: int) -> dt.date:
+    """When the edition's survey ran: IEO_SURVEY_DATE (YYYY-MM-DD) if set, else 1 January after the edition year."""
+    configured = os.environ.get("IEO_SURVEY_DATE")
+    return dt.date.fromisoformat(configured) if configured else dt.date(edition + 1, 1, 1)
+
+
+def _edition_check(check, asset: dg.AssetKey, blocking: bool, *extra) -> dg.AssetChecksDefinition:
+    """A partitioned check of one edition, run after ``asset`` in the same run."""
+
+    @dg.asset_check(asset=asset, name=check.__name__, description=check.__doc__, blocking=blocking,
+                    partitions_def=edition_partitions)
+    def _check(context: dg.AssetCheckExecutionContext, settings: IeoSettings) -> dg.AssetCheckResult:
+        edition = int(context.partition_key)
+        con = connect(settings.warehouse_path)
+        try:
+            outcome = check(con, edition, *(argument(edition) for argument in extra))
+        finally:
+            con.close()
+        return dg.AssetCheckResult(
+            passed=outcome.passed,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            metadata={"details": dg.MetadataValue.json(outcome.metadata)},
+        )
+
+    return _check
+
+
+edition_checks = [
+    _edition_check(edition.subject_counts_match_sample_composition, dg.AssetKey(["marts", "sample_composition"]), True),
+    _edition_check(edition.subject_counts_change_under_half, dg.AssetKey(["marts", "sample_composition"]), False),
+    _edition_check(edition.relations_are_well_formed, dg.AssetKey(["staging", "stg_relations"]), True),
+    _edition_check(edition.org_types_stable_across_editions, dg.AssetKey(["raw", "organizations"]), True),
+    _edition_check(edition.cumulative_counts_do_not_decrease, dg.AssetKey(["raw", "policies"]), True),
+    _edition_check(edition.raw_files_are_fresh, dg.AssetKey(["raw", "relations"]), False, survey_date),
+]

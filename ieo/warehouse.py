@@ -106,12 +106,21 @@ def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: d
     with transaction(warehouse) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in frames.items():
-            con.register("incoming", frame.assign(edition=edition)[["edition", *frame.columns]])
+            con.register("incoming", _text_if_empty(frame.assign(edition=edition)[["edition", *frame.columns]]))
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{name} AS SELECT * FROM incoming WHERE false")
-            existing = {row[0] for row in con.execute(f"DESCRIBE {schema}.{name}").fetchall()}
+            existing = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {schema}.{name})").fetchall())
             for column, kind, *_ in con.execute("DESCRIBE incoming").fetchall():
                 if column not in existing:
                     con.execute(f'ALTER TABLE {schema}.{name} ADD COLUMN "{column}" {kind}')
+                elif existing[column] == '"NULL"' and kind != '"NULL"':  # typed by an all-empty first write
+                    con.execute(f'ALTER TABLE {schema}.{name} ALTER COLUMN "{column}" TYPE {kind}')
             con.execute(f"DELETE FROM {schema}.{name} WHERE edition = ?", [edition])
             con.execute(f"INSERT INTO {schema}.{name} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
+
+
+def _text_if_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give all-empty object columns a text type; DuckDB would otherwise type them NULL and refuse
+    the values a later edition brings."""
+    empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
+    return frame.astype({c: "string" for c in empty}) if empty else frame

@@ -13,7 +13,7 @@ from assets.index import (
 )
 from assets.network import value_network
 from assets.publish import published_release
-from assets.quality import reconciliation, report_figure_checks
+from assets.quality import edition_checks, reconciliation, report_figure_checks
 from assets.raw import raw_survey_edition
 from ieo.index.options import IndexOptions
 from ieo.settings import Settings
@@ -39,7 +39,7 @@ def build_definitions(settings: Settings, index_options: IndexOptions = IndexOpt
             reconciliation,
             published_release,
         ]),
-        asset_checks=report_figure_checks,
+        asset_checks=[*report_figure_checks, *edition_checks],
         jobs=[reference_job, edition_job],
         resources={
             "settings": IeoSettings.from_settings(settings),

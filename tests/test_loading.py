@@ -104,3 +104,16 @@ def test_reloading_an_edition_replaces_it(small_sample, tmp_path):
         load_ids = {r[0] for r in con.sql("select distinct _load_id from raw.relations where edition = 2019").fetchall()}
     assert counts == {2018: len(earlier.tables["relations"].frame), 2019: len(second.tables["relations"].frame)}
     assert load_ids == {second.load_id}
+
+
+def test_a_derived_column_empty_in_one_edition_takes_text_in_the_next(tmp_path):
+    import pandas as pd
+
+    from ieo.warehouse import replace_edition_tables
+
+    warehouse = tmp_path / "w.duckdb"
+    replace_edition_tables(warehouse, "quality", 2017, {"t": pd.DataFrame({"n": [1], "note": [None]})})
+    replace_edition_tables(warehouse, "quality", 2018, {"t": pd.DataFrame({"n": [2], "note": ["known"]})})
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select edition, n, note from quality.t order by 1").fetchall() == [
+            (2017, 1, None), (2018, 2, "known")]

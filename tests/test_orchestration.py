@@ -29,7 +29,11 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
     assert "sums_to_one_enterprise_by_tech_layer_share_of_enterprises__edition" in checks  # dbt tests are checks
     assert "source_not_null_raw_relations_sample_id" in checks  # dbt source tests check the raw assets
     graph = defs.resolve_asset_graph()
-    assert all(graph.get_check_spec(key).blocking for key in graph.asset_check_keys)  # error severity blocks
+    non_blocking = {key.name for key in graph.asset_check_keys if not graph.get_check_spec(key).blocking}
+    # dbt tests of error severity block; only the warnings do not
+    assert non_blocking == {"index_weights_add_up", "relation_counts_add_up", "composition_totals_match_rows",
+                            "top10_countries_within_overseas_total", "subject_counts_change_under_half",
+                            "raw_files_are_fresh"}
     relation_summary = next(s for s in specs if s.key.path[-1] == "relation_summary")
     upstream = {dep.asset_key.path[-1] for dep in relation_summary.deps}
     assert upstream == {"int_relations"}

@@ -97,7 +97,8 @@ def test_sample_release_is_complete(released):
     release = released["publish"] / "2019"
     tables = {p.stem for p in (release / "tables").glob("*.csv")}
     assert {"sample_composition", "relation_summary", "province_indicators", "value_network_stats",
-            "weighted_degree_top30", "ego_technology_regions_top5"} <= tables and len(tables) == 23 + 6
+            "weighted_degree_top30", "ego_technology_regions_top5", "reconciliation"} <= tables
+    assert len(tables) == 23 + 6 + 1  # marts, network tables, reconciliation
     index = {p.name for p in (release / "index").glob("*.csv")}
     assert {"competitiveness_index.csv", "indicators.csv", "weights.csv", "rank_uncertainty.csv",
             "coherence.csv"} <= index
