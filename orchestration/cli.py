@@ -142,6 +142,45 @@ def cmd_contract(args: argparse.Namespace) -> int:
     return 1 if stale else 0
 
 
+def cmd_weights(args: argparse.Namespace) -> int:
+    """Derive index weights by AHP or entropy and print them beside the report's, with diagnostics."""
+    from ieo.index.derive import AhpError, ahp_tree, entropy_tree
+    from ieo.index.options import weights_table
+    from ieo.index.weights import report_weights
+
+    report, _ = report_weights()
+    try:
+        if args.method == "ahp":
+            tree, diagnostics = ahp_tree(report, Path(args.judgements))
+            print(f"AHP groups (random index {diagnostics['random_index_table'].iloc[0]}):")
+            print(diagnostics.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+        else:
+            settings = _apply_overrides(args)
+            from ieo.warehouse import connect
+
+            con = connect(settings.warehouse)
+            try:
+                indicators = con.execute("SELECT * FROM marts.province_indicators WHERE edition = ?",
+                                         [args.edition]).df()
+            finally:
+                con.close()
+            if indicators.empty:
+                print(f"no province_indicators for edition {args.edition} in {settings.warehouse}; run `ieo run` first",
+                      file=sys.stderr)
+                return 2
+            tree = entropy_tree(report, indicators)
+    except (AhpError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    table = weights_table(tree)[["level", "node_id", "weight"]].rename(columns={"weight": f"{args.method}_weight"})
+    table["report_weight"] = [n.weight for n in report.nodes]
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.out:
+        weights_table(tree).drop(columns=["effective_weight", "source"]).to_csv(args.out, index=False)
+        print(f"wrote {args.out}: use it with `ieo run --weights {args.out}`")
+    return 0
+
+
 def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", dest="raw_dir", help="raw survey folder (IEO_RAW_DIR, default data/raw)")
     parser.add_argument("--warehouse", help="DuckDB file (IEO_WAREHOUSE, default data/warehouse.duckdb)")
@@ -165,6 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--aggregation", choices=["arithmetic", "geometric"], help="index aggregation (default arithmetic)")
     _add_paths(run)
     run.set_defaults(func=cmd_run)
+
+    weights = sub.add_parser("weights", help="derive index weights by AHP or entropy and compare them with the report's")
+    weights.add_argument("method", choices=["ahp", "entropy"])
+    weights.add_argument("--judgements", default=str(Path(__file__).resolve().parents[1] / "ieo/index/ahp_judgements.yml"),
+                         help="AHP pairwise comparisons (YAML; default ieo/index/ahp_judgements.yml)")
+    weights.add_argument("--edition", type=int, default=2019, help="entropy: the edition whose indicators to use")
+    weights.add_argument("--out", help="also write the weights as a CSV usable with `ieo run --weights`")
+    _add_paths(weights)
+    weights.set_defaults(func=cmd_weights)
 
     contract = sub.add_parser("contract", help="check or regenerate files derived from the raw contract")
     contract.add_argument("--write", action="store_true", help="regenerate dbt sources and docs/data_contract.md")

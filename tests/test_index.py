@@ -228,3 +228,26 @@ def test_coherence_table_has_a_row_per_indicator_and_per_pillar():
     c = table[table["indicator_id"] == "c"].iloc[0]
     # P2 scores 12.5 / 75 / 43.75 against c 0 / 100 / 25: a perfect rank agreement
     assert c["spearman_with_pillar"] == pytest.approx(1.0)
+
+
+def test_ieo_weights_ahp_is_a_reproducible_command(tmp_path, capsys):
+    from ieo.index.options import IndexOptions, choose_weights
+    from orchestration.cli import main
+
+    out = tmp_path / "ahp.csv"
+    assert main(["weights", "ahp", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "consistency_ratio" in printed and "saaty1980" in printed and "report_weight" in printed
+    choice = choose_weights(IndexOptions(weights=str(out)), pd.DataFrame())  # usable as `ieo run --weights`
+    assert choice.tree.source == "file: ahp.csv" and len(choice.tree.indicators) == 24
+
+    import yaml
+
+    from ieo.index.derive import DEFAULT_JUDGEMENTS
+
+    spec = yaml.safe_load(DEFAULT_JUDGEMENTS.read_text(encoding="utf-8"))
+    spec["groups"]["enterprise_innovation"]["matrix"] = [[1, 9, "1/9"], ["1/9", 1, 9], [9, "1/9", 1]]  # circular
+    inconsistent = tmp_path / "bad.yml"
+    inconsistent.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    assert main(["weights", "ahp", "--judgements", str(inconsistent)]) == 1
+    assert "enterprise_innovation: consistency ratio" in capsys.readouterr().err
