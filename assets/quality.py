@@ -11,8 +11,8 @@ import os
 import dagster as dg
 
 from assets.dbt_models import MART_KEYS
-from checks import edition_checks as edition
 from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
+from checks import edition_checks as edition
 from checks.report_checks import REPORT_CHECKS
 from ieo.reconciliation import Computed, reconcile, summary
 from ieo.warehouse import connect, replace_edition_tables
