@@ -22,6 +22,7 @@ from orchestration.resources import IeoSettings
 
 OWNER = "team:data-engineering"
 CONTRACT_CHECK = "contract_suite"
+ERRORS_IN_FAILURE = 20  # errors the step's failure description lists; the metadata table holds up to 200
 RAW_KEYS = {table.name: dg.AssetKey([RAW_SCHEMA, table.name]) for table in c.CONTRACT}
 
 
@@ -121,7 +122,7 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings)
         for table, outcome in getattr(exc, "outcomes", {}).items():
             yield _check_result(table, outcome)
         raise dg.Failure(
-            description=exc.summary(limit=20),
+            description=exc.summary(limit=ERRORS_IN_FAILURE),
             metadata={"edition": edition, "error_count": len(exc.errors), "errors": dg.MetadataValue.md(_error_table(exc))},
         ) from None
     for table in c.CONTRACT:

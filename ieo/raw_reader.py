@@ -225,6 +225,11 @@ def _detect_encoding(data: bytes) -> str:
     return "utf-8-sig"
 
 
+MAX_TEXT = 10_000  # characters in one text cell
+# Let the csv module read oversized cells, so the contract names their row and column.
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
 def _read_csv_cells(
     path: Path, display: str, declared: str | None, errors: list[RawError]
 ) -> tuple[tuple[list[str], list[list[str]]] | None, str | None]:
@@ -233,6 +238,7 @@ def _read_csv_cells(
     text = _decode(data, encoding, display, errors)
     if text is None:
         return None, encoding
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -289,7 +295,7 @@ def _typed_frame(
             try:
                 values.append(parse(raw))
             except ValueError as exc:
-                errors.append(RawError(display, int(row[0]), column.name, f"{exc}, got {raw!r}"))
+                errors.append(RawError(display, int(row[0]), column.name, f"{exc}, got {shown(raw)}"))
                 values.append(None)
         data[column.name] = values
     data[EXTRA_COLUMNS] = [
@@ -300,6 +306,13 @@ def _typed_frame(
     for column in table.columns:
         frame[column.name] = _as_dtype(frame[column.name], column.kind)
     return frame
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as an error message quotes it: its repr, cut short when long."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    return repr(value)
 
 
 def _blank_to_none(value: object) -> object:
@@ -345,7 +358,21 @@ def _parser(column: c.Column):
     if column.kind == c.TAXONOMY_LIST:
         resolve = _resolver(taxonomy_lookup(column.taxonomy))
         return lambda v: c.LIST_SEPARATOR.join(resolve(p) for p in str(v).split(c.LIST_SEPARATOR) if p.strip())
-    return lambda v: str(v).strip()
+    return _parse_text
+
+
+def _parse_text(value: object) -> str:
+    """Free text: at most MAX_TEXT characters, and not a spreadsheet formula.
+
+    A cell such as ``=HYPERLINK(...)`` is refused at the door rather than carried into releases
+    that auditors open in spreadsheets (published files neutralise such text as well).
+    """
+    text = str(value).strip()
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT:,} characters ({len(text):,})")
+    if text.startswith("="):
+        raise ValueError("text looks like a spreadsheet formula (starts with '=')")
+    return text
 
 
 def _resolver(lookup):
