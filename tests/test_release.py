@@ -108,7 +108,11 @@ def test_sample_release_is_complete(released):
             "enterprise_capabilities_rank"} <= set(ranking.columns)
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["inputs"]) == 9 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
-    assert {c["status"] for c in manifest["checks"]} == {"SUCCEEDED"} and len(manifest["checks"]) > 100
+    blocking = [c for c in manifest["checks"] if c["blocking"]]
+    assert {c["status"] for c in blocking} == {"SUCCEEDED"} and len(blocking) > 100
+    warned = {c["check"] for c in manifest["checks"] if c["status"] != "SUCCEEDED"}
+    assert "composition_totals_match_rows" in warned  # the report's own inconsistencies are recorded, not gating
+    assert all(not c["blocking"] for c in manifest["checks"] if c["check"] in warned)
     assert manifest["choices"]["weights_source"] == "report" and manifest["choices"]["normalisation"] == "minmax"
     assert len(manifest["code"]["git_commit"]) in (40, len("unknown"))
 
