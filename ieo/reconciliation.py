@@ -173,30 +173,31 @@ def _name_matches(names: pd.Series, label: str) -> np.ndarray:
     return names.astype(str).str.casefold().isin(wanted).to_numpy()
 
 
+def _value_for_name(table: pd.DataFrame, label: str, column: str, **key):
+    """``column`` of the row whose organisation the report calls ``label`` (and matching ``key``), if any."""
+    mask = _name_matches(table["name"], label).copy()
+    for name, value in key.items():
+        mask &= (table[name] == value).to_numpy()
+    hit = table[mask]
+    return hit[column].iloc[0] if len(hit) else None
+
+
 def top_lists(c: Computed) -> list[dict]:
-    result = []
-    rows = _Rows("report_weighted_degree_top", c.edition)
+    weighted = _Rows("report_weighted_degree_top", c.edition)
     tables = {"whole": c["weighted_degree_top30"], "application_layer": c["application_layer_weighted_degree_top15"]}
     for r in _seed("report_weighted_degree_top", c.edition).itertuples():
-        table = tables[r.network]
-        hit = table[(table["node_role"] == r.node_role).to_numpy() & _name_matches(table["name"], r.report_label)]
-        rows.add(f"weighted_degree/{r.network}/{r.node_role}/{r.report_label}", r.weighted_degree,
-                 hit["weighted_degree"].iloc[0] if len(hit) else None)
-    result += rows.rows
-    rows = _Rows("report_technology_io_top30", c.edition)
-    table = c["technology_input_output_top30"]
+        weighted.add(f"weighted_degree/{r.network}/{r.node_role}/{r.report_label}", r.weighted_degree,
+                     _value_for_name(tables[r.network], r.report_label, "weighted_degree", node_role=r.node_role))
+    technology = _Rows("report_technology_io_top30", c.edition)
     for r in _seed("report_technology_io_top30", c.edition).itertuples():
-        hit = table[(table["direction"] == r.direction).to_numpy() & _name_matches(table["name"], r.report_label)]
-        rows.add(f"technology_io/{r.direction}/{r.report_label}", r.relation_count,
-                 hit["relation_count"].iloc[0] if len(hit) else None)
-    result += rows.rows
-    rows = _Rows("report_rd_intensity_top20_listed", c.edition)
-    table = c["rd_intensity_top20_listed"]
+        technology.add(f"technology_io/{r.direction}/{r.report_label}", r.relation_count, _value_for_name(
+            c["technology_input_output_top30"], r.report_label, "relation_count", direction=r.direction))
+    rd = _Rows("report_rd_intensity_top20_listed", c.edition)
     for r in _seed("report_rd_intensity_top20_listed", c.edition).itertuples():
-        hit = table[_name_matches(table["name"], r.report_label)]
-        rows.add(f"rd_intensity/{r.report_label}", r.printed_rd_intensity_percent,
-                 hit["rd_intensity"].iloc[0] * 100 if len(hit) else None, decimals=2)
-    return result + rows.rows
+        intensity = _value_for_name(c["rd_intensity_top20_listed"], r.report_label, "rd_intensity")
+        rd.add(f"rd_intensity/{r.report_label}", r.printed_rd_intensity_percent,
+               None if intensity is None else intensity * 100, decimals=2)
+    return weighted.rows + technology.rows + rd.rows
 
 
 COMPARISONS = (sample_composition, relation_summary, tech_layers, technology_top10, value_network_stats, top_lists)
