@@ -7,10 +7,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from assets.common import OWNER
 from orchestration.dbt import ieo_dbt_project, release_warehouse_connection
 from orchestration.partitions import edition_partitions
 
-OWNER = "team:data-engineering"
 # dbt folder -> Dagster group, so the asset graph reads by layer.
 GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
 

@@ -8,17 +8,17 @@ reads the edition's `marts.province_indicators` and writes to the warehouse's
 import dagster as dg
 import pandas as pd
 
+from assets.common import OWNER, check_results
 from checks.index_checks import INDEX_CHECKS, WEIGHT_CHECKS
 from ieo.index.coherence import coherence
 from ieo.index.compute import compute_index
 from ieo.index.options import IndexOptions, choose_weights, weights_table
 from ieo.index.uncertainty import monte_carlo
 from ieo.index.weights import tree_from_frame
-from ieo.warehouse import connect, replace_edition_tables
+from ieo.warehouse import connect, edition_rows, replace_edition_tables
 from orchestration.partitions import edition_partitions
 from orchestration.resources import IeoSettings
 
-OWNER = "team:data-engineering"
 INDEX_SCHEMA = "composite_index"
 PROVINCE_INDICATORS = dg.AssetKey(["marts", "province_indicators"])
 
@@ -49,7 +49,7 @@ class IndexSettings(dg.ConfigurableResource):
 def read_table(settings: IeoSettings, table: str, edition: int) -> pd.DataFrame:
     con = connect(settings.warehouse_path)
     try:
-        return con.execute(f"SELECT * EXCLUDE (edition) FROM {table} WHERE edition = ?", [edition]).df()
+        return edition_rows(con, table, edition, order=None)
     finally:
         con.close()
 
@@ -67,19 +67,6 @@ def stored_tree(settings: IeoSettings, edition: int):
 
 def _preview(frame: pd.DataFrame, rows: int = 12) -> dg.MetadataValue:
     return dg.MetadataValue.md(frame.head(rows).to_markdown(index=False, floatfmt=".4g"))
-
-
-def _check_results(settings: IeoSettings, edition: int, key: dg.AssetKey, checks) -> list[dg.AssetCheckResult]:
-    con = connect(settings.warehouse_path)
-    try:
-        results = []
-        for check in checks:
-            outcome = check(con, edition)
-            results.append(dg.AssetCheckResult(asset_key=key, check_name=check.__name__, passed=outcome.passed,
-                                               metadata={"details": dg.MetadataValue.json(outcome.metadata)}))
-        return results
-    finally:
-        con.close()
 
 
 @dg.asset(
@@ -110,7 +97,7 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
         "ahp_consistency": _preview(choice.diagnostics) if len(choice.diagnostics) else "not AHP",
         "preview": _preview(table, 40),
     })
-    yield from _check_results(settings, edition, index_key("weights"), WEIGHT_CHECKS)
+    yield from check_results(settings, edition, index_key("weights"), WEIGHT_CHECKS)
 
 
 @dg.multi_asset(
@@ -146,7 +133,7 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
             "dagster/row_count": len(frame), "normalisation": options.normalisation,
             "aggregation": options.aggregation, "preview": _preview(frame)})
-    yield from _check_results(settings, edition, index_key("competitiveness_index"), INDEX_CHECKS)
+    yield from check_results(settings, edition, index_key("competitiveness_index"), INDEX_CHECKS)
 
 
 @dg.multi_asset(

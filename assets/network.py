@@ -10,15 +10,15 @@ import dataclasses
 import dagster as dg
 import pandas as pd
 
+from assets.common import OWNER, check_results
 from checks.network_checks import NETWORK_STATISTICS_CHECKS
 from ieo.network.graph import build_value_network
 from ieo.network.tables import STATISTICS, WHOLE, NetworkOptions, network_tables
 from ieo.reference import organization_aliases
-from ieo.warehouse import connect, replace_edition_tables
+from ieo.warehouse import connect, edition_rows, replace_edition_tables
 from orchestration.partitions import edition_partitions
 from orchestration.resources import IeoSettings
 
-OWNER = "team:data-engineering"
 NETWORK_SCHEMA = "network"
 DEFAULTS = NetworkOptions()
 STATS_TABLE = "value_network_stats"
@@ -68,10 +68,7 @@ def read_network_inputs(settings: IeoSettings, edition: int) -> tuple[pd.DataFra
     """The edition's nodes (intermediate.int_network_nodes) and relations (staging.stg_relations)."""
     con = connect(settings.warehouse_path)
     try:
-        nodes = con.execute(
-            "SELECT * EXCLUDE (edition) FROM intermediate.int_network_nodes WHERE edition = ? ORDER BY org_id",
-            [edition],
-        ).df()
+        nodes = edition_rows(con, "intermediate.int_network_nodes", edition, order="org_id")
         relations = con.execute(
             """SELECT relation_id, sample_id, counterpart_id, relation_type FROM staging.stg_relations
                WHERE edition = ? ORDER BY relation_id""",
@@ -133,15 +130,4 @@ def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, sett
             metadata["focal_enterprises"] = dg.MetadataValue.json(list(options.focal_enterprises))
             metadata["focal_enterprises_missing"] = dg.MetadataValue.json(published.focal_missing)
         yield dg.MaterializeResult(asset_key=NETWORK_KEYS[name], metadata=metadata)
-    con = connect(settings.warehouse_path)
-    try:
-        for check in NETWORK_STATISTICS_CHECKS:
-            outcome = check(con, edition)
-            yield dg.AssetCheckResult(
-                asset_key=NETWORK_KEYS[STATS_TABLE],
-                check_name=check.__name__,
-                passed=outcome.passed,
-                metadata={"details": dg.MetadataValue.json(outcome.metadata)},
-            )
-    finally:
-        con.close()
+    yield from check_results(settings, edition, NETWORK_KEYS[STATS_TABLE], NETWORK_STATISTICS_CHECKS)

@@ -8,21 +8,19 @@ or missing, so publishing on its own cannot bypass the gate.
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pandas as pd
 from dagster._core.event_api import PartitionKeyFilter  # the filter of the check-record query is not re-exported
 
+from assets.common import OWNER
 from assets.dbt_models import MART_KEYS
 from assets.index import INDEX_SCHEMA, IndexSettings, index_key
-from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
-from assets.quality import QUALITY_SCHEMA, RECONCILIATION, report_figure_checks
+from assets.network import NETWORK_KEYS
+from assets.quality import QUALITY_SCHEMA, RECONCILIATION, computed_tables, report_figure_checks
 from ieo.release import Release, publish
-from ieo.warehouse import LOADS_TABLE, RAW_SCHEMA, connect
+from ieo.warehouse import LOADS_TABLE, RAW_SCHEMA, connect, edition_rows
 from orchestration.partitions import edition_partitions
 from orchestration.resources import IeoSettings
 
-OWNER = "team:data-engineering"
-MART_SCHEMA = "marts"
 # index table -> row order in the published file
 INDEX_TABLES = {
     "competitiveness_index": "rank, province_code",
@@ -40,18 +38,13 @@ class PublicationBlocked(Exception):
     """An upstream check failed or has not run for the edition."""
 
 
-def _table(con: duckdb.DuckDBPyConnection, qualified: str, edition: int, order: str = "ALL") -> pd.DataFrame:
-    return con.execute(f"SELECT * EXCLUDE (edition) FROM {qualified} WHERE edition = ? ORDER BY {order}", [edition]).df()
-
-
 def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """The edition's published tables (marts and network) by table id, and the index tables."""
     con = connect(warehouse)
     try:
-        tables = {key.path[-1]: _table(con, f"{MART_SCHEMA}.{key.path[-1]}", edition) for key in MART_KEYS}
-        tables.update({name: _table(con, f"{NETWORK_SCHEMA}.{name}", edition) for name in NETWORK_KEYS})
-        tables["reconciliation"] = _table(con, f"{QUALITY_SCHEMA}.reconciliation", edition, "figure")
-        index = {name: _table(con, f"{INDEX_SCHEMA}.{name}", edition, order) for name, order in INDEX_TABLES.items()}
+        tables = computed_tables(con, edition)
+        tables["reconciliation"] = edition_rows(con, f"{QUALITY_SCHEMA}.reconciliation", edition, "figure")
+        index = {name: edition_rows(con, f"{INDEX_SCHEMA}.{name}", edition, order) for name, order in INDEX_TABLES.items()}
     finally:
         con.close()
     return tables, index

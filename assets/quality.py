@@ -9,17 +9,19 @@ import datetime as dt
 import os
 
 import dagster as dg
+import duckdb
+import pandas as pd
 
+from assets.common import OWNER
 from assets.dbt_models import MART_KEYS
 from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
 from checks import edition_checks as edition
 from checks.report_checks import REPORT_CHECKS
 from ieo.reconciliation import Computed, reconcile, summary
-from ieo.warehouse import connect, replace_edition_tables
+from ieo.warehouse import connect, edition_rows, replace_edition_tables
 from orchestration.partitions import edition_partitions
 from orchestration.resources import IeoSettings
 
-OWNER = "team:data-engineering"
 QUALITY_SCHEMA = "quality"
 RECONCILIATION = dg.AssetKey(["quality", "reconciliation"])
 
@@ -28,18 +30,19 @@ def _seed_key(seed: str) -> dg.AssetKey:
     return dg.AssetKey(["reference" if seed == "index_weights" else "report", seed])
 
 
+def computed_tables(con: duckdb.DuckDBPyConnection, edition: int) -> dict[str, pd.DataFrame]:
+    """The edition's mart and network tables by table id, in a stable row order: what the
+    reconciliation compares and the release publishes."""
+    names = [("marts", k.path[-1]) for k in MART_KEYS] + [(NETWORK_SCHEMA, name) for name in NETWORK_KEYS]
+    return {name: edition_rows(con, f"{schema}.{name}", edition) for schema, name in names}
+
+
 def read_computed(settings: IeoSettings, edition: int) -> Computed:
-    """The edition's mart and network tables, by table id."""
     con = connect(settings.warehouse_path)
     try:
-        tables = {}
-        for schema, names in (("marts", [k.path[-1] for k in MART_KEYS]), (NETWORK_SCHEMA, list(NETWORK_KEYS))):
-            for name in names:
-                tables[name] = con.execute(f"SELECT * EXCLUDE (edition) FROM {schema}.{name} WHERE edition = ?",
-                                           [edition]).df()
+        return Computed(edition, computed_tables(con, edition))
     finally:
         con.close()
-    return Computed(edition, tables)
 
 
 @dg.asset(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.common import OWNER
 from checks.contract_suites import SuiteOutcome, validate_edition
 from ieo import contract as c
 from ieo.raw_reader import ContractViolation, RawTable, read_edition
@@ -20,7 +21,6 @@ from ieo.warehouse import RAW_SCHEMA, sql_type, write_edition
 from orchestration.partitions import edition_partitions
 from orchestration.resources import IeoSettings
 
-OWNER = "team:data-engineering"
 CONTRACT_CHECK = "contract_suite"
 ERRORS_IN_FAILURE = 20  # errors the step's failure description lists; the metadata table holds up to 200
 RAW_KEYS = {table.name: dg.AssetKey([RAW_SCHEMA, table.name]) for table in c.CONTRACT}

@@ -97,6 +97,12 @@ def write_edition(warehouse: Path, edition: int, tables: dict[str, RawTable], lo
     return loaded_at
 
 
+def edition_rows(con: duckdb.DuckDBPyConnection, table: str, edition: int, order: str | None = "ALL") -> pd.DataFrame:
+    """One edition's rows of ``table``, without the edition column; ``order`` None keeps storage order."""
+    order_by = f" ORDER BY {order}" if order else ""
+    return con.execute(f"SELECT * EXCLUDE (edition) FROM {table} WHERE edition = ?{order_by}", [edition]).df()
+
+
 def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: dict[str, pd.DataFrame]) -> None:
     """Replace ``edition``'s rows of each table in ``schema`` in one transaction.
 

@@ -97,3 +97,8 @@ def sample_network_tables(sample_warehouse):
     tables = network_tables(build_value_network(nodes, relations), NetworkOptions(), organization_aliases())
     replace_edition_tables(sample_warehouse, NETWORK_SCHEMA, 2019, tables.as_dict())
     return tables
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path: to show a release is byte for byte unchanged."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from assets.raw import ERRORS_IN_FAILURE
+from tests.conftest import tree_bytes
 
 CORPUS = Path(__file__).with_name("bad_inputs")
 BASE = Path(__file__).parent / "fixtures" / "hand_2019"
@@ -41,10 +42,6 @@ def build_case(case: Path, raw_dir: Path) -> dict:
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         path.write_text(buffer.getvalue(), encoding="utf-8")
     return spec
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_the_corpus_is_large_enough():

@@ -3,13 +3,13 @@
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from ieo.release import Release, csv_bytes, neutralise, publish
 from orchestration.cli import main
+from tests.conftest import tree_bytes
 
 
 def small_release(edition: int = 2019, run_id: str = "run-1") -> Release:
@@ -22,10 +22,6 @@ def small_release(edition: int = 2019, run_id: str = "run-1") -> Release:
         choices={"weights": "report"},
         run={"run_id": run_id, "created_at": "now"},
     )
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_formula_like_text_is_neutralised_and_numbers_are_not():
