@@ -6,7 +6,10 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test dev sample clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
+
+.PHONY: install fonts browser run test dev sample clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +19,21 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+## A CJK font, so that the report's Chinese labels are drawn (Debian's fonts-noto-cjk).
+fonts:
+	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || ($(APT_INSTALL) fonts-noto-cjk fontconfig)
+
+## Debian's Chromium and its driver, for the tests that open pages in a browser.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || ($(APT_INSTALL) chromium chromium-driver)
+
 ## Generate the synthetic sample database and materialize every asset of every edition through Dagster.
-run: install
+run: install fonts
 	$(BIN)/ieo sample
 	$(BIN)/ieo run
 
 ## Run the test suite (CI runs exactly this).
-test: install
+test: install fonts browser
 	$(BIN)/python -m pytest
 
 ## Open the Dagster UI on the same definitions and instance that `make run` uses.

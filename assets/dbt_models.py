@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from assets.common import OWNER
 from orchestration.dbt import ieo_dbt_project, release_warehouse_connection
-from orchestration.partitions import edition_partitions
+from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 
 # dbt folder -> Dagster group, so the asset graph reads by layer.
 GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
@@ -55,6 +55,7 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     select="resource_type:model source:raw",
     dagster_dbt_translator=translator,
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     name="survey_models",
 )
 def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):

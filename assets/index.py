@@ -16,7 +16,7 @@ from ieo.index.options import IndexOptions, choose_weights, weights_table
 from ieo.index.uncertainty import monte_carlo
 from ieo.index.weights import tree_from_frame
 from ieo.warehouse import connect, edition_rows, replace_edition_tables
-from orchestration.partitions import edition_partitions
+from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from orchestration.resources import IeoSettings
 
 INDEX_SCHEMA = "composite_index"
@@ -76,6 +76,7 @@ def _preview(frame: pd.DataFrame, rows: int = 12) -> dg.MetadataValue:
     kinds={"python", "duckdb"},
     owners=[OWNER],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     check_specs=[dg.AssetCheckSpec(c.__name__, asset=index_key("weights"), blocking=True, description=c.__doc__)
                  for c in WEIGHT_CHECKS],
     description="The index's weights as used for the edition: 6 pillars, 10 sub-pillars and 24 indicators with "
@@ -119,6 +120,7 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
     check_specs=[dg.AssetCheckSpec(c.__name__, asset=index_key("competitiveness_index"), blocking=True,
                                    description=c.__doc__) for c in INDEX_CHECKS],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
 def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
@@ -150,6 +152,7 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
                      "weights, normalisation and aggregation, per province rank and for the mean rank shift."),
     ],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
 def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
@@ -174,6 +177,7 @@ def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, i
     kinds={"python", "duckdb"},
     owners=[OWNER],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     description="Whether the indicators measure what their pillar claims: Pearson and Spearman correlations of each "
     "indicator with its pillar and the index, Cronbach's alpha and the first principal component's share of "
     "variance per pillar.",

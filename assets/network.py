@@ -1,7 +1,7 @@
 """The value network (report sections III and V) as Python assets, one edition per partition.
 
 The graph is built once per edition from the staged relations and the network
-nodes model, and all six tables come from it; they are written to the warehouse's
+nodes model, and all eight tables come from it; they are written to the warehouse's
 ``network`` schema together, so they are materialized by one multi-asset.
 """
 
@@ -16,7 +16,7 @@ from ieo.network.graph import build_value_network
 from ieo.network.tables import STATISTICS, WHOLE, NetworkOptions, network_tables
 from ieo.reference import organization_aliases
 from ieo.warehouse import connect, edition_rows, replace_edition_tables
-from orchestration.partitions import edition_partitions
+from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from orchestration.resources import IeoSettings
 
 NETWORK_SCHEMA = "network"
@@ -42,6 +42,10 @@ TABLE_DESCRIPTIONS = {
     "and output counterparts, with their share of its relations whose counterpart region is known.",
     "ego_technology_industries_top5": "For each focal enterprise, the five industries (AI core sector, else "
     "integrative sector) with most of its technology input and output counterparts, with their share.",
+    "network_core_nodes": "The network's core: the 200 organisations with the largest weighted degree (the report "
+    "draws them in section III).",
+    "network_core_edges": "The pairs of core organisations linked by at least one relation, with the number of "
+    "relations between them in either direction.",
 }
 NETWORK_KEYS = {name: dg.AssetKey([NETWORK_SCHEMA, name]) for name in TABLE_DESCRIPTIONS}
 
@@ -107,6 +111,7 @@ def _preview(frame: pd.DataFrame, rows: int = 15) -> dg.MetadataValue:
         for check in NETWORK_STATISTICS_CHECKS
     ],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
 def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, settings: IeoSettings):

@@ -16,10 +16,11 @@ from assets.dbt_models import MART_KEYS
 from assets.index import INDEX_SCHEMA, IndexSettings, index_key
 from assets.network import NETWORK_KEYS
 from assets.quality import QUALITY_SCHEMA, RECONCILIATION, computed_tables, report_figure_checks
-from ieo.release import Release, publish
-from ieo.warehouse import LOADS_TABLE, RAW_SCHEMA, connect, edition_rows
-from orchestration.partitions import edition_partitions
+from ieo.release import FINAL, Release, ReleaseRefused, publish
+from ieo.warehouse import connect, current_load_files, edition_rows, load_record
+from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from orchestration.resources import IeoSettings
+from orchestration.tags import RELEASE_KIND_TAG
 
 # index table -> row order in the published file
 INDEX_TABLES = {
@@ -50,24 +51,20 @@ def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.Dat
     return tables, index
 
 
-def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> list[dict]:
-    """The raw files of the edition's current load, with their sha256 and row counts."""
+def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> tuple[list[dict], dict]:
+    """The raw files of the edition's current load (sha256, row counts), and that load's record."""
     con = connect(warehouse)
     try:
-        rows = con.execute(
-            f"""SELECT table_name, source_file, source_sha256, row_count, load_id FROM {LOADS_TABLE}
-                WHERE edition = ? AND load_id = (SELECT any_value(_load_id) FROM {RAW_SCHEMA}.relations WHERE edition = ?)
-                ORDER BY table_name""",
-            [edition, edition],
-        ).fetchall()
+        files = current_load_files(con, edition)
+        load = load_record(con, str(files["load_id"].iloc[0])) if len(files) else {}
     finally:
         con.close()
     inputs = []
-    for table, source, sha256, count, _load in rows:
+    for table, source, sha256, count, _load in files.itertuples(index=False):
         path = Path(source)
         shown = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.as_posix()
         inputs.append({"table": table, "file": shown, "sha256": sha256, "rows": count})
-    return inputs
+    return inputs, load
 
 
 def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
@@ -119,10 +116,12 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     kinds={"python"},
     owners=[OWNER],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     description="The edition's release folder <IEO_PUBLISH_DIR>/<edition>/: every published table as UTF-8 CSV, the "
     "competitiveness index files and manifest.json (inputs with sha256 and rows, outputs with sha256, check "
-    "results, code version, weight and normalisation choices). Published only when every upstream check passed; "
-    "swapped into place atomically.",
+    "results, code version, weight and normalisation choices, release kind). Published only when every upstream "
+    "check passed; swapped into place atomically. A final release (the annual one) is never replaced by a "
+    "provisional one (the quarterly refresh of the edition in progress); the run tag ieo/release_kind says which.",
 )
 def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
     edition = int(context.partition_key)
@@ -133,17 +132,28 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
     tables, index = read_release_tables(settings.warehouse_path, edition)
     choices = index_settings.options().as_dict()
     choices["weights_source"] = str(index["weights"]["source"].iloc[0]) if len(index["weights"]) else None
+    inputs, load = read_inputs(settings.warehouse_path, settings.raw_path, edition)
     release = Release(
         edition=edition,
         tables=tables,
         index=index,
-        inputs=read_inputs(settings.warehouse_path, settings.raw_path, edition),
+        inputs=inputs,
         checks=checks,
         choices=choices,
-        run={"run_id": context.run_id, "created_at": pd.Timestamp.now(tz="UTC").isoformat()},
+        kind=context.run.tags.get(RELEASE_KIND_TAG, FINAL),
+        run={
+            "run_id": context.run_id,
+            "raw_load_id": load.get("load_id"),
+            "raw_data_docs": load.get("data_docs"),
+            "created_at": pd.Timestamp.now(tz="UTC").isoformat(),
+        },
     )
-    target = publish(release, Path(settings.publish_dir))
+    try:
+        target = publish(release, Path(settings.publish_dir))
+    except ReleaseRefused as refused:
+        raise dg.Failure(description=str(refused)) from None
     return dg.MaterializeResult(metadata={
+        "release_kind": release.kind,
         "release": dg.MetadataValue.path(str(target)),
         "manifest": dg.MetadataValue.path(str(target / "manifest.json")),
         "tables": len(tables),

@@ -19,7 +19,7 @@ from checks import edition_checks as edition
 from checks.report_checks import REPORT_CHECKS
 from ieo.reconciliation import Computed, reconcile, summary
 from ieo.warehouse import connect, edition_rows, replace_edition_tables
-from orchestration.partitions import edition_partitions
+from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from orchestration.resources import IeoSettings
 
 QUALITY_SCHEMA = "quality"
@@ -55,6 +55,7 @@ def read_computed(settings: IeoSettings, edition: int) -> Computed:
     kinds={"python", "duckdb"},
     owners=[OWNER],
     partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
     description="Every figure the 2020 report prints for the edition beside the figure the pipeline computes: report "
     "value, computed value, absolute and relative difference, and status (exact at the printed precision, close "
     "within 5%, mismatch, or missing from the computed table), with the report_discrepancies row that explains "

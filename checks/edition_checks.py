@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from checks.network_checks import CheckOutcome
+from ieo.warehouse import current_load_files
 
 WARN_CHANGE = 0.5  # a subject count moving by more than half from the previous edition is worth a look
 
@@ -111,11 +112,7 @@ def subject_counts_change_under_half(con: duckdb.DuckDBPyConnection, edition: in
 
 def raw_files_are_fresh(con: duckdb.DuckDBPyConnection, edition: int, survey_date: dt.date) -> CheckOutcome:
     """The current load's raw files were written on or after the survey date (a warning)."""
-    rows = con.execute(
-        """SELECT table_name, source_file FROM raw._loads
-            WHERE edition = ? AND load_id = (SELECT any_value(_load_id) FROM raw.relations WHERE edition = ?)""",
-        [edition, edition],
-    ).fetchall()
+    rows = list(current_load_files(con, edition)[["table_name", "source_file"]].itertuples(index=False))
     stale = {}
     for table, source in rows:
         path = Path(source)

@@ -12,7 +12,15 @@ import yaml
 
 from ieo import contract as c
 from ieo.settings import DBT_PROJECT_DIR, PROJECT_ROOT
-from ieo.warehouse import PROVENANCE_COLUMNS, RAW_SCHEMA, sql_type
+from ieo.warehouse import (
+    CURRENT_TABLE,
+    LOAD_FILES_TABLE,
+    LOADS_SCHEMA,
+    LOADS_TABLE,
+    PROVENANCE_COLUMNS,
+    RAW_SCHEMA,
+    sql_type,
+)
 
 SOURCES_PATH = DBT_PROJECT_DIR / "models" / "staging" / "_raw_sources.yml"
 DOC_PATH = PROJECT_ROOT / "docs" / "data_contract.md"
@@ -136,11 +144,19 @@ def render_markdown() -> str:
     lines += [
         "## Raw layer in the warehouse",
         "",
-        f"Each table loads into `{RAW_SCHEMA}.<table>` with an `edition` column and these provenance columns:",
+        f"Every load of a table is kept in `{LOADS_SCHEMA}.<table>`; the view `{RAW_SCHEMA}.<table>` shows each "
+        "edition's current load (the last one that passed its checks). Rows carry an `edition` column and "
+        "these provenance columns:",
         "",
     ]
     lines += [f"- `{name}` ({kind})" for name, kind in PROVENANCE_COLUMNS]
-    lines += ["", f"`{RAW_SCHEMA}._loads` records every load: load id, edition, table, file, sha256, row count, time.", ""]
+    lines += [
+        "",
+        f"`{LOADS_TABLE}` records every load (load id, edition, status passed/failed/rejected, engine, times, "
+        f"problems), `{LOAD_FILES_TABLE}` each file of a load (file, sha256, rows, suite verdict, failed "
+        f"expectations) and `{CURRENT_TABLE}` each edition's current load.",
+        "",
+    ]
     return "\n".join(lines)
 
 

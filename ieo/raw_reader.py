@@ -51,7 +51,7 @@ class RawError:
 
 
 class ContractViolation(Exception):
-    """An edition broke the contract; it is rejected whole and nothing is written."""
+    """An edition broke the contract; it is rejected whole and never becomes the current load."""
 
     def __init__(self, edition: int, errors: list[RawError]):
         self.edition = edition
@@ -59,7 +59,7 @@ class ContractViolation(Exception):
         super().__init__(self.summary())
 
     def summary(self, limit: int = 50) -> str:
-        lines = [f"edition {self.edition} rejected: {len(self.errors)} contract error(s); nothing was loaded"]
+        lines = [f"edition {self.edition} rejected: {len(self.errors)} contract error(s); the current load is unchanged"]
         lines += [f"  {e}" for e in self.errors[:limit]]
         if len(self.errors) > limit:
             lines.append(f"  ... and {len(self.errors) - limit} more")

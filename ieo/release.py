@@ -64,6 +64,22 @@ def code_version() -> dict:
     return {"git_commit": commit or "unknown", "git_dirty": bool(status) if status is not None else None}
 
 
+FINAL, PROVISIONAL = "final", "provisional"
+RELEASE_KINDS = (FINAL, PROVISIONAL)
+
+
+class ReleaseRefused(Exception):
+    """Publishing would break a release rule (a provisional release never replaces a final one)."""
+
+
+def published_kind(release_dir: Path) -> str | None:
+    """The kind of the release already in ``release_dir`` (releases from before kinds existed count as final)."""
+    manifest = Path(release_dir) / MANIFEST
+    if not manifest.exists():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("release_kind", FINAL)
+
+
 @dataclass
 class Release:
     """Everything a release holds, before it is written."""
@@ -75,6 +91,7 @@ class Release:
     checks: list[dict]  # asset, check, passed, severity
     choices: dict  # weights and normalisation choices
     run: dict = field(default_factory=dict)  # run id and creation time: the only non-reproducible block
+    kind: str = FINAL  # final (the annual release) or provisional (an in-progress edition's quarterly refresh)
 
     def files(self) -> dict[str, bytes]:
         """Relative path -> content of every data file, in a stable order."""
@@ -85,6 +102,7 @@ class Release:
     def manifest(self, files: dict[str, bytes]) -> dict:
         return {
             "edition": self.edition,
+            "release_kind": self.kind,
             "code": code_version(),
             "inputs": sorted(self.inputs, key=lambda i: i["table"]),
             "outputs": [
@@ -99,10 +117,18 @@ class Release:
 
 
 def publish(release: Release, publish_dir: Path) -> Path:
-    """Write the release beside ``<publish_dir>/<edition>`` and swap it into place."""
+    """Write the release beside ``<publish_dir>/<edition>`` and swap it into place.
+
+    Raises ReleaseRefused, writing nothing, when a provisional release would replace a final one.
+    """
+    if release.kind not in RELEASE_KINDS:
+        raise ReleaseRefused(f"unknown release kind {release.kind!r}; expected one of {', '.join(RELEASE_KINDS)}")
     publish_dir = Path(publish_dir)
-    publish_dir.mkdir(parents=True, exist_ok=True)
     target = publish_dir / str(release.edition)
+    if release.kind == PROVISIONAL and published_kind(target) == FINAL:
+        raise ReleaseRefused(f"edition {release.edition} already has a final release in {target}; "
+                             "a provisional release never replaces it")
+    publish_dir.mkdir(parents=True, exist_ok=True)
     staging = publish_dir / f".{release.edition}.staging-{uuid.uuid4().hex[:8]}"
     try:
         files = release.files()

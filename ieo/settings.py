@@ -16,6 +16,7 @@ SETTING_DEFAULTS: dict[str, tuple[str, str]] = {
     "warehouse": ("IEO_WAREHOUSE", "data/warehouse.duckdb"),
     "publish_dir": ("IEO_PUBLISH_DIR", "data/published"),
     "dagster_home": ("DAGSTER_HOME", "data/dagster_home"),
+    "data_docs_dir": ("IEO_DATA_DOCS_DIR", "data/data_docs"),
 }
 
 
@@ -25,6 +26,7 @@ class Settings:
     warehouse: Path
     publish_dir: Path
     dagster_home: Path
+    data_docs_dir: Path
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":

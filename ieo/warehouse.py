@@ -1,12 +1,17 @@
-"""The raw layer of the DuckDB warehouse: one table per contract table, keyed by edition.
+"""The raw layer of the DuckDB warehouse, written, audited and published (WAP).
 
-An edition is written in one transaction, so a reload replaces it atomically
-and a failure leaves the previous load in place.
+Every load of an edition is kept: its rows go to ``raw_loads.<table>`` under a
+load id, and ``raw._loads`` / ``raw._load_files`` record what was read and what
+the checks found. Only a load whose checks pass becomes the edition's current
+load (``raw._current``); the views ``raw.<table>``, which dbt reads as sources,
+show current loads only, so a failed load stays visible and nothing downstream
+reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +22,16 @@ import pandas as pd
 from ieo import contract as c
 from ieo.raw_reader import EXTRA_COLUMNS, SOURCE_ROW, RawTable
 
-RAW_SCHEMA = "raw"
-LOADS_TABLE = f"{RAW_SCHEMA}._loads"
+RAW_SCHEMA = "raw"  # views: each edition's current load
+LOADS_SCHEMA = "raw_loads"  # every load's rows, kept
+LOADS_TABLE = f"{RAW_SCHEMA}._loads"  # one row per load
+LOAD_FILES_TABLE = f"{RAW_SCHEMA}._load_files"  # one row per table of a load
+CURRENT_TABLE = f"{RAW_SCHEMA}._current"  # edition -> its current load
+
+AUDITING, PASSED, FAILED, REJECTED = "auditing", "passed", "failed", "rejected"
+LEGACY_REPLACED = "replaced_before_history"  # loads from before every load was kept; their rows are gone
+PROBLEMS_KEPT = 200  # reader errors or failed expectations stored per load
+
 _SQL_TYPES = {c.INT: "BIGINT", c.DECIMAL: "DOUBLE", c.MONEY: "DOUBLE", c.DATE: "DATE"}
 PROVENANCE_COLUMNS = (
     (EXTRA_COLUMNS, "JSON"),
@@ -38,23 +51,75 @@ def raw_table_ddl(table: c.Table) -> str:
     columns = ["edition INTEGER NOT NULL"]
     columns += [f'"{col.name}" {sql_type(col)}' for col in table.columns]
     columns += [f"{name} {kind}" for name, kind in PROVENANCE_COLUMNS]
-    return f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} (\n  " + ",\n  ".join(columns) + "\n)"
+    return f"CREATE TABLE IF NOT EXISTS {LOADS_SCHEMA}.{table.name} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(warehouse))
+def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(warehouse), read_only=read_only)
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {LOADS_SCHEMA}")
+    _upgrade_single_load_layout(con)
+    _create_bookkeeping(con)
     for table in c.CONTRACT:
         con.execute(raw_table_ddl(table))
+    for table in c.CONTRACT:
+        con.execute(
+            f"""CREATE OR REPLACE VIEW {RAW_SCHEMA}.{table.name} AS
+                SELECT rows.* FROM {LOADS_SCHEMA}.{table.name} rows
+                JOIN {CURRENT_TABLE} cur ON cur.edition = rows.edition AND cur.load_id = rows._load_id"""
+        )
+
+
+def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""CREATE TABLE IF NOT EXISTS {LOADS_TABLE} (
-            load_id VARCHAR, edition INTEGER, table_name VARCHAR, source_file VARCHAR,
-            source_sha256 VARCHAR, row_count BIGINT, loaded_at TIMESTAMP)"""
+            load_id VARCHAR PRIMARY KEY, edition INTEGER, status VARCHAR, engine VARCHAR,
+            started_at TIMESTAMP, finished_at TIMESTAMP, problem_count BIGINT, problems JSON, data_docs VARCHAR)"""
     )
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {LOAD_FILES_TABLE} (
+            load_id VARCHAR, edition INTEGER, table_name VARCHAR, source_file VARCHAR,
+            source_sha256 VARCHAR, row_count BIGINT, loaded_at TIMESTAMP,
+            suite_passed BOOLEAN, failed_expectations JSON)"""
+    )
+    con.execute(f"CREATE TABLE IF NOT EXISTS {CURRENT_TABLE} (edition INTEGER PRIMARY KEY, load_id VARCHAR, promoted_at TIMESTAMP)")
+
+
+def _upgrade_single_load_layout(con: duckdb.DuckDBPyConnection) -> None:
+    """Move a warehouse written before loads were kept (raw tables held the one current load) to this layout."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = '_loads'", [RAW_SCHEMA]
+    ).fetchall()}
+    if "table_name" not in columns:
+        return
+    con.execute(f"ALTER TABLE {LOADS_TABLE} RENAME TO {LOAD_FILES_TABLE.split('.')[1]}")
+    con.execute(f"ALTER TABLE {LOAD_FILES_TABLE} ADD COLUMN suite_passed BOOLEAN DEFAULT true")
+    con.execute(f"ALTER TABLE {LOAD_FILES_TABLE} ADD COLUMN failed_expectations JSON")
+    kept = {}
+    for table in c.CONTRACT:
+        if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ? AND table_type = 'BASE TABLE'",
+            [RAW_SCHEMA, table.name],
+        ).fetchone()[0]:
+            con.execute(f"CREATE TABLE {LOADS_SCHEMA}.{table.name} AS SELECT * FROM {RAW_SCHEMA}.{table.name}")
+            con.execute(f"DROP TABLE {RAW_SCHEMA}.{table.name}")
+            kept.update(con.execute(f"SELECT DISTINCT edition, _load_id FROM {LOADS_SCHEMA}.{table.name}").fetchall())
+    _create_bookkeeping(con)
+    for load_id, edition, loaded_at in con.execute(
+        f"SELECT load_id, any_value(edition), max(loaded_at) FROM {LOAD_FILES_TABLE} GROUP BY load_id"
+    ).fetchall():
+        current = kept.get(edition) == load_id
+        con.execute(
+            f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, NULL, ?, ?, 0, NULL, NULL)",
+            [load_id, edition, PASSED if current else LEGACY_REPLACED, loaded_at, loaded_at],
+        )
+        if current:
+            con.execute(f"INSERT INTO {CURRENT_TABLE} VALUES (?, ?, ?)", [edition, load_id, loaded_at])
 
 
 @contextmanager
@@ -73,28 +138,101 @@ def transaction(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def write_edition(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str) -> dt.datetime:
-    """Replace every raw table's rows for ``edition`` in a single transaction."""
-    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def write_load(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str, engine: str) -> dt.datetime:
+    """Write: keep every table's rows under ``load_id``, in one transaction, as a load still being audited."""
+    loaded_at = _now()
     with transaction(warehouse) as con:
         ensure_raw_schema(con)
+        con.execute(
+            f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)",
+            [load_id, edition, AUDITING, engine, loaded_at],
+        )
         for name, raw in tables.items():
             table = c.TABLES[name]
-            incoming = raw.frame
-            con.register("incoming", incoming)
+            con.register("incoming", raw.frame)
             columns = ", ".join(f'"{col.name}"' for col in table.columns)
-            con.execute(f"DELETE FROM {RAW_SCHEMA}.{name} WHERE edition = ?", [edition])
             con.execute(
-                f"""INSERT INTO {RAW_SCHEMA}.{name}
+                f"""INSERT INTO {LOADS_SCHEMA}.{name}
                     SELECT ?, {columns}, {EXTRA_COLUMNS}, {SOURCE_ROW}, ?, ?, ?, ? FROM incoming""",
                 [edition, str(raw.path), raw.sha256, load_id, loaded_at],
             )
             con.unregister("incoming")
             con.execute(
-                f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [load_id, edition, name, str(raw.path), raw.sha256, len(incoming), loaded_at],
+                f"INSERT INTO {LOAD_FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [load_id, edition, name, str(raw.path), raw.sha256, len(raw.frame), loaded_at],
             )
     return loaded_at
+
+
+def finish_load(
+    warehouse: Path, edition: int, load_id: str, table_results: dict[str, tuple[bool, list[dict]]], data_docs: str | None
+) -> str | None:
+    """Audit result, then publish: a load whose suites all passed becomes the edition's current load.
+
+    ``table_results`` maps each table to (suite passed, failed expectations). Returns
+    the load it replaced as current, if any. A failed load is kept, marked failed.
+    """
+    passed = all(ok for ok, _failed in table_results.values())
+    problems = [dict(item, table=name) for name, (_ok, failed) in table_results.items() for item in failed]
+    with transaction(warehouse) as con:
+        for name, (ok, failed) in table_results.items():
+            con.execute(
+                f"UPDATE {LOAD_FILES_TABLE} SET suite_passed = ?, failed_expectations = ? WHERE load_id = ? AND table_name = ?",
+                [ok, json.dumps(failed, default=str), load_id, name],
+            )
+        con.execute(
+            f"UPDATE {LOADS_TABLE} SET status = ?, finished_at = ?, problem_count = ?, problems = ?, data_docs = ? WHERE load_id = ?",
+            [PASSED if passed else FAILED, _now(), len(problems), json.dumps(problems[:PROBLEMS_KEPT], default=str), data_docs, load_id],
+        )
+        previous = con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchone()
+        if passed:
+            con.execute(
+                f"INSERT OR REPLACE INTO {CURRENT_TABLE} VALUES (?, ?, ?)", [edition, load_id, _now()]
+            )
+    return previous[0] if previous else None
+
+
+def reject_load(warehouse: Path, edition: int, load_id: str, engine: str, errors: list[dict]) -> None:
+    """Record a load the reader refused (unreadable files): no rows, only what was wrong."""
+    now = _now()
+    with transaction(warehouse) as con:
+        ensure_raw_schema(con)
+        con.execute(
+            f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [load_id, edition, REJECTED, engine, now, now, len(errors), json.dumps(errors[:PROBLEMS_KEPT], default=str)],
+        )
+
+
+def current_load_files(con: duckdb.DuckDBPyConnection, edition: int) -> pd.DataFrame:
+    """The files of ``edition``'s current load: table, source file, sha256, row count and load id."""
+    return con.execute(
+        f"""SELECT f.table_name, f.source_file, f.source_sha256, f.row_count, f.load_id
+            FROM {LOAD_FILES_TABLE} f JOIN {CURRENT_TABLE} cur ON cur.load_id = f.load_id
+            WHERE cur.edition = ? ORDER BY f.table_name""",
+        [edition],
+    ).df()
+
+
+def load_record(con: duckdb.DuckDBPyConnection, load_id: str) -> dict:
+    """One load's row of ``raw._loads`` as a dict (empty if there is no such load)."""
+    found = con.execute(f"SELECT * FROM {LOADS_TABLE} WHERE load_id = ?", [load_id]).df()
+    return {k: (None if pd.isna(v) else v) for k, v in found.iloc[0].items()} if len(found) else {}
+
+
+def load_history(con: duckdb.DuckDBPyConnection, edition: int | None = None) -> pd.DataFrame:
+    """Every load, newest first, with whether it is its edition's current load."""
+    where = "WHERE l.edition = ?" if edition is not None else ""
+    return con.execute(
+        f"""SELECT l.edition, l.load_id, l.status, cur.load_id IS NOT NULL AS current, l.engine,
+                   l.started_at, l.finished_at, l.problem_count, l.data_docs
+            FROM {LOADS_TABLE} l LEFT JOIN {CURRENT_TABLE} cur ON cur.load_id = l.load_id
+            {where} ORDER BY l.started_at DESC""",
+        [edition] if edition is not None else [],
+    ).df()
 
 
 def edition_rows(con: duckdb.DuckDBPyConnection, table: str, edition: int, order: str | None = "ALL") -> pd.DataFrame:

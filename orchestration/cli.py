@@ -82,6 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ieo.index.options import IndexOptions
     from orchestration.definitions import build_definitions
     from orchestration.jobs import edition_job, reference_job
+    from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
@@ -97,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance, run_config=run_config, partition_key=partition, raise_on_error=False,
-            tags={"ieo/trigger": "cli"},
+            tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind},
         )
         elapsed = time.perf_counter() - started
         status = "ok" if result.success else "FAILED"
@@ -181,6 +182,34 @@ def cmd_weights(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_loads(args: argparse.Namespace) -> int:
+    """List every load kept in the warehouse: passed, failed or rejected, and which one is current."""
+    import json
+
+    from ieo.warehouse import connect, load_history
+
+    settings = _apply_overrides(args)
+    if not settings.warehouse.exists():
+        print(f"no warehouse at {settings.warehouse}; run `ieo run` first", file=sys.stderr)
+        return 2
+    con = connect(settings.warehouse, read_only=True)
+    try:
+        history = load_history(con, args.edition)
+        problems = con.execute("SELECT load_id, problems FROM raw._loads WHERE load_id = ?", [args.show]).fetchone() if args.show else None
+    finally:
+        con.close()
+    if args.show:
+        if problems is None:
+            print(f"no load {args.show}", file=sys.stderr)
+            return 2
+        for problem in json.loads(problems[1] or "[]"):
+            print(json.dumps(problem, ensure_ascii=False))
+        return 0
+    history["current"] = history["current"].map({True: "yes", False: ""})
+    print(history.drop(columns=["data_docs"]).to_string(index=False) if not history.empty else "no loads yet")
+    return 0
+
+
 def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", dest="raw_dir", help="raw survey folder (IEO_RAW_DIR, default data/raw)")
     parser.add_argument("--warehouse", help="DuckDB file (IEO_WAREHOUSE, default data/warehouse.duckdb)")
@@ -202,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--weights", help="index weights: report (default), ahp, entropy, or a CSV laid out like the seed")
     run.add_argument("--normalisation", choices=["minmax", "zscore", "rank"], help="index normalisation (default minmax)")
     run.add_argument("--aggregation", choices=["arithmetic", "geometric"], help="index aggregation (default arithmetic)")
+    run.add_argument("--release-kind", dest="release_kind", choices=["final", "provisional"], default="final",
+                     help="publish as final (default) or provisional; a provisional release never replaces a final one")
     _add_paths(run)
     run.set_defaults(func=cmd_run)
 
@@ -213,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     weights.add_argument("--out", help="also write the weights as a CSV usable with `ieo run --weights`")
     _add_paths(weights)
     weights.set_defaults(func=cmd_weights)
+
+    loads = sub.add_parser("loads", help="list every load of the raw survey, with its status and which is current")
+    loads.add_argument("--edition", type=int, help="only this edition")
+    loads.add_argument("--show", metavar="LOAD_ID", help="print the problems a failed or rejected load was refused for")
+    _add_paths(loads)
+    loads.set_defaults(func=cmd_loads)
 
     contract = sub.add_parser("contract", help="check or regenerate files derived from the raw contract")
     contract.add_argument("--write", action="store_true", help="regenerate dbt sources and docs/data_contract.md")

@@ -15,8 +15,10 @@ from assets.network import value_network
 from assets.publish import published_release
 from assets.quality import edition_checks, reconciliation, report_figure_checks
 from assets.raw import raw_survey_edition
+from assets.report import report
 from ieo.index.options import IndexOptions
 from ieo.settings import Settings
+from orchestration.automation import annual_final_release, quarterly_provisional_release, raw_drop_sensor
 from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project
 from orchestration.jobs import edition_job, reference_job
 from orchestration.progress import progress_logger
@@ -38,9 +40,12 @@ def build_definitions(settings: Settings, index_options: IndexOptions = IndexOpt
             index_coherence,
             reconciliation,
             published_release,
+            report,
         ]),
         asset_checks=[*report_figure_checks, *edition_checks],
         jobs=[reference_job, edition_job],
+        schedules=[annual_final_release, quarterly_provisional_release],
+        sensors=[raw_drop_sensor],
         resources={
             "settings": IeoSettings.from_settings(settings),
             "index_settings": IndexSettings.from_options(index_options),

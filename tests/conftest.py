@@ -102,3 +102,24 @@ def sample_network_tables(sample_warehouse):
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path: to show a release is byte for byte unchanged."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def released(dbt_manifest, sample_dir, tmp_path_factory):
+    """One `ieo run` of edition 2019 of the embedded sample (release and report); returns its paths."""
+    root = tmp_path_factory.mktemp("release")
+    paths = {"raw": root / "raw", "warehouse": root / "w.duckdb", "publish": root / "published", "home": root / "dh",
+             "data_docs": root / "data_docs"}
+    shutil.copytree(sample_dir, paths["raw"])
+    assert run_edition(paths) == 0
+    return paths
+
+
+def run_edition(paths: dict, *extra: str) -> int:
+    """`ieo run --edition 2019` against ``paths``, with its own Dagster instance."""
+    from orchestration.cli import main
+
+    os.environ["DAGSTER_HOME"] = str(paths["home"])
+    os.environ["IEO_DATA_DOCS_DIR"] = str(paths["data_docs"])
+    return main(["run", "--edition", "2019", "--raw-dir", str(paths["raw"]), "--warehouse", str(paths["warehouse"]),
+                 "--publish-dir", str(paths["publish"]), *extra])

@@ -1,4 +1,4 @@
-"""Bad input: every kind is rejected whole, with file, row and column named, and the warehouse untouched."""
+"""Bad input: every kind is rejected whole, with file, row and column named, and the current load untouched."""
 
 import csv
 
@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from assets.raw import load_edition
+from checks.contract_suites import ENGINES
 from ieo import contract as c
 from ieo.raw_reader import ContractViolation
 
@@ -208,15 +209,17 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("break_edition", CASES, ids=[case.__name__.strip("_") for case in CASES])
-def test_bad_edition_is_rejected_whole_with_located_errors(break_edition, edition_copy, loaded_warehouse):
+def test_bad_edition_is_rejected_whole_with_located_errors(break_edition, engine, edition_copy, loaded_warehouse):
+    """Both validation engines must find exactly the same errors."""
     expected = break_edition(edition_copy)
     before = warehouse_state(loaded_warehouse)
     with pytest.raises(ContractViolation) as caught:
-        load_edition(edition_copy, loaded_warehouse, EDITION)
+        load_edition(edition_copy, loaded_warehouse, EDITION, engine=engine)
     assert [str(e) for e in caught.value.errors] == sorted(expected)
     assert warehouse_state(loaded_warehouse) == before
-    assert f"edition {EDITION} rejected: {len(expected)} contract error(s); nothing was loaded" in str(caught.value)
+    assert f"edition {EDITION} rejected: {len(expected)} contract error(s); the current load is unchanged" in str(caught.value)
 
 
 def test_missing_edition_folder_is_named(tmp_path):

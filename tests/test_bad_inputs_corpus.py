@@ -59,7 +59,7 @@ def released(dbt_manifest, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("corpus")
     settings = Settings(raw_dir=root / "raw", warehouse=root / "w.duckdb", publish_dir=root / "published",
-                        dagster_home=root / "dh")
+                        dagster_home=root / "dh", data_docs_dir=root / "data_docs")
     shutil.copytree(BASE, settings.raw_dir)
     instance = dg.DagsterInstance.ephemeral()
     defs = build_definitions(settings)
@@ -95,7 +95,7 @@ def test_broken_edition_stops_at_the_raw_load(name, released, tmp_path):
     shown = [f"  {line}" for line in expected[:ERRORS_IN_FAILURE]]
     if len(expected) > ERRORS_IN_FAILURE:
         shown.append(f"  ... and {len(expected) - ERRORS_IN_FAILURE} more")
-    assert description.splitlines() == [f"edition 2019 rejected: {len(expected)} contract error(s); nothing was loaded",
+    assert description.splitlines() == [f"edition 2019 rejected: {len(expected)} contract error(s); the current load is unchanged",
                                          *shown]
     assert result.get_asset_materialization_events() == []  # nothing downstream, nothing at all
     assert tree_bytes(settings.publish_dir / EDITION) == release_before
@@ -104,3 +104,20 @@ def test_broken_edition_stops_at_the_raw_load(name, released, tmp_path):
 
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.organizations where edition = 2019").fetchone()[0] == 14
+        status = con.execute("select status from raw._loads where load_id = ?", [result.run_id]).fetchone()[0]
+    # the failed load is kept and visible: refused by the reader, or written and failed by its suites
+    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    if status == "rejected":
+        assert failed_checks == []
+        return
+    assert status == "failed" and failed_checks
+    found = 0
+    for evaluation in failed_checks:
+        metadata = evaluation.metadata
+        assert metadata["load_id"].value == result.run_id
+        assert Path(metadata["data_docs"].value.removeprefix("file://")).exists()
+        for item in metadata["failed_expectations_json"].value:
+            assert item["unexpected_count"] > 0 and item["sample_values"] and item["sample_rows"]
+            assert f"| {item['unexpected_count']} |" in metadata["failed_expectations"].value
+            found += item["unexpected_count"]
+    assert found == len(expected)  # every error line is an unexpected value some check counted

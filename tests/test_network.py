@@ -16,6 +16,7 @@ from ieo.network.tables import (
     NetworkOptions,
     application_layer_network,
     ego_distribution,
+    network_core,
     network_statistics,
     resolve_focal,
     technology_io_top,
@@ -55,6 +56,15 @@ def test_hand_computed_triangle_with_tail():
     # distances AB 1, AC 1, AD 2, BC 1, BD 2, CD 1
     assert stats["average_path_length"] == pytest.approx(8 / 6, abs=1e-15)
     assert stats["components"] == 1 and stats["largest_component_share"] == 1
+
+
+def test_network_core_keeps_the_top_nodes_and_the_pairs_among_them():
+    # weighted degree: A 3 (B twice, C), B 3 (A twice, C), C 3 (A, B, D), D 1; ties in org_id order
+    nodes, edges = network_core(network_from_edges(TRIANGLE_WITH_TAIL, samples=("A", "B", "C")), 3)
+    assert nodes[["rank", "org_id", "weighted_degree"]].values.tolist() == [[1, "A", 3], [2, "B", 3], [3, "C", 3]]
+    nodes, edges2 = network_core(network_from_edges(TRIANGLE_WITH_TAIL + [("D", "E", "investment")] * 3), 2)
+    assert nodes["org_id"].tolist() == ["D", "A"] and edges2.empty  # D: 4 relations; no D-A relation
+    assert edges.values.tolist() == [["A", "B", 2], ["A", "C", 1], ["B", "C", 1]]  # C-D leaves with D
 
 
 def test_path_length_is_measured_on_the_largest_component():

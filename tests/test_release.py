@@ -2,14 +2,14 @@
 
 import hashlib
 import json
+import re
 import shutil
 
 import pandas as pd
 import pytest
 
 from ieo.release import Release, csv_bytes, neutralise, publish
-from orchestration.cli import main
-from tests.conftest import tree_bytes
+from tests.conftest import run_edition, tree_bytes
 
 
 def small_release(edition: int = 2019, run_id: str = "run-1") -> Release:
@@ -71,30 +71,12 @@ def test_a_failure_while_writing_leaves_the_previous_release_untouched(tmp_path,
 # --- end to end: the sample database, edition 2019, through Dagster -------------------------------
 
 
-@pytest.fixture(scope="module")
-def released(dbt_manifest, sample_dir, tmp_path_factory):
-    """One `ieo run` of edition 2019 of the embedded sample; returns its paths."""
-    root = tmp_path_factory.mktemp("release")
-    paths = {"raw": root / "raw", "warehouse": root / "w.duckdb", "publish": root / "published", "home": root / "dh"}
-    shutil.copytree(sample_dir, paths["raw"])
-    assert run_edition(paths) == 0
-    return paths
-
-
-def run_edition(paths, *extra: str) -> int:
-    import os
-
-    os.environ["DAGSTER_HOME"] = str(paths["home"])
-    return main(["run", "--edition", "2019", "--raw-dir", str(paths["raw"]), "--warehouse", str(paths["warehouse"]),
-                 "--publish-dir", str(paths["publish"]), *extra])
-
-
 def test_sample_release_is_complete(released):
     release = released["publish"] / "2019"
     tables = {p.stem for p in (release / "tables").glob("*.csv")}
     assert {"sample_composition", "relation_summary", "province_indicators", "value_network_stats",
             "weighted_degree_top30", "ego_technology_regions_top5", "reconciliation"} <= tables
-    assert len(tables) == 23 + 6 + 1  # marts, network tables, reconciliation
+    assert len(tables) == 23 + 8 + 1  # marts, network tables, reconciliation
     index = {p.name for p in (release / "index").glob("*.csv")}
     assert {"competitiveness_index.csv", "indicators.csv", "weights.csv", "rank_uncertainty.csv",
             "coherence.csv"} <= index
@@ -117,9 +99,12 @@ def test_a_second_run_reproduces_the_release_byte_for_byte(released):
     before = tree_bytes(released["publish"] / "2019")
     assert run_edition(released) == 0
     after = tree_bytes(released["publish"] / "2019")
-    assert {k for k in before if before[k] != after[k]} == {"manifest.json"}
+    assert {k for k in before if before[k] != after[k]} == {"manifest.json", "report.html"}
     first, second = (json.loads(x["manifest.json"]) for x in (before, after))
     assert first.pop("run") != second.pop("run") and first == second
+    # the report differs only in the paragraph naming the run
+    reports = [re.sub(rb'<p class="note" id="run">.*?</p>', b"", x["report.html"], flags=re.S) for x in (before, after)]
+    assert reports[0] == reports[1]
 
 
 def test_a_corrupt_input_stops_publication_and_keeps_the_old_release(released, tmp_path, capsys):
@@ -133,6 +118,27 @@ def test_a_corrupt_input_stops_publication_and_keeps_the_old_release(released, t
     assert run_edition(paths) == 1
     assert "2019/enterprises.csv, row 5, column patent_count" in capsys.readouterr().err
     assert tree_bytes(released["publish"] / "2019") == before
+
+    # what Dagster recorded: the run stopped at the raw load's check, whose metadata names the bad row
+    import dagster as dg
+
+    with dg.DagsterInstance.from_ref(dg.InstanceRef.from_dir(str(released["home"]))) as instance:
+        run = instance.get_runs(limit=1)[0]
+        logs = instance.all_logs(run.run_id)
+    assert run.status == dg.DagsterRunStatus.FAILURE
+    failures = [e.dagster_event for e in logs if e.dagster_event and e.dagster_event.event_type_value == "STEP_FAILURE"]
+    assert [f.step_key for f in failures] == ["raw_survey_edition"]
+    checks = {
+        e.dagster_event.event_specific_data.asset_key.to_user_string(): e.dagster_event.event_specific_data
+        for e in logs
+        if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+    failed = {key for key, evaluation in checks.items() if not evaluation.passed}
+    assert failed == {"raw/enterprises"} and len(checks) == 9
+    [item] = checks["raw/enterprises"].metadata["failed_expectations_json"].value
+    assert (item["column"], item["unexpected_count"], item["sample_rows"], item["sample_values"]) == (
+        "patent_count", 1, [5], ["-5"])
+    assert not any(e.dagster_event and e.dagster_event.event_type_value == "ASSET_MATERIALIZATION" for e in logs)
 
 
 def test_malformed_index_weights_stop_publication(released, tmp_path, capsys):

@@ -33,6 +33,7 @@ class NetworkOptions:
     top_whole: int = 30
     top_application_layer: int = 15
     top_ego: int = 5
+    core_nodes: int = 200  # the network's core drawn in the report: the top nodes by weighted degree
     ego_relation_types: dict[str, str] = field(default_factory=lambda: dict(TECHNOLOGY_DIRECTIONS))
 
 
@@ -145,6 +146,27 @@ def technology_io_top(network: ValueNetwork, limit: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[columns]
 
 
+def network_core(network: ValueNetwork, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``limit`` nodes with the largest weighted degree, and the node pairs linked among them.
+
+    Pairs are unordered (``source_org_id`` < ``target_org_id``) with the number of relations
+    between the two, so the report can draw the core without the whole graph.
+    """
+    degree = network.weighted_degree()
+    positions = top_positions(degree, np.ones(network.node_count, dtype=bool), limit)
+    nodes = network.nodes.iloc[positions][["org_id", "name", "org_type", "is_sample"]].assign(
+        weighted_degree=degree[positions], rank=np.arange(1, len(positions) + 1))
+    inside = np.zeros(network.node_count, dtype=bool)
+    inside[positions] = True
+    keep = inside[network.source] & inside[network.target]
+    org_ids = network.nodes["org_id"].to_numpy()
+    ends = np.sort(np.stack([org_ids[network.source[keep]], org_ids[network.target[keep]]], axis=1), axis=1)
+    pairs = pd.DataFrame(ends, columns=["source_org_id", "target_org_id"])
+    edges = pairs.groupby(["source_org_id", "target_org_id"]).size().rename("relation_count").reset_index()
+    columns = ["rank", "org_id", "name", "org_type", "is_sample", "weighted_degree"]
+    return nodes[columns].reset_index(drop=True), edges
+
+
 def application_layer_network(network: ValueNetwork) -> ValueNetwork:
     """Report section V: the application-layer enterprises' relations and their end nodes;
     only application-layer enterprises are sample nodes there."""
@@ -212,6 +234,8 @@ class NetworkTables:
     application_layer_weighted_degree_top15: pd.DataFrame
     ego_technology_regions_top5: pd.DataFrame
     ego_technology_industries_top5: pd.DataFrame
+    network_core_nodes: pd.DataFrame
+    network_core_edges: pd.DataFrame
     focal_missing: list[str]
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
@@ -223,6 +247,7 @@ def network_tables(network: ValueNetwork, options: NetworkOptions, aliases: dict
     """Every published value-network table of one edition."""
     application = application_layer_network(network)
     focal, missing = resolve_focal(network, options.focal_enterprises, aliases)
+    core_nodes, core_edges = network_core(network, options.core_nodes)
     return NetworkTables(
         value_network_stats=pd.concat(
             [network_statistics(network, WHOLE, options), network_statistics(application, APPLICATION_LAYER, options)],
@@ -233,5 +258,7 @@ def network_tables(network: ValueNetwork, options: NetworkOptions, aliases: dict
         application_layer_weighted_degree_top15=weighted_degree_top(application, options.top_application_layer),
         ego_technology_regions_top5=ego_distribution(network, focal, "region", options),
         ego_technology_industries_top5=ego_distribution(network, focal, "industry", options),
+        network_core_nodes=core_nodes,
+        network_core_edges=core_edges,
         focal_missing=missing,
     )

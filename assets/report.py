@@ -1,0 +1,37 @@
+"""The published report: report.html in each release folder, rendered from that release's own files."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from assets.common import OWNER
+from assets.publish import published_release
+from ieo.report.build import write_report
+from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from orchestration.resources import IeoSettings
+
+
+@dg.asset(
+    key=dg.AssetKey(["publish", "report"]),
+    deps=[published_release],
+    group_name="publish",
+    kinds={"python", "html"},
+    owners=[OWNER],
+    partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
+    description="The edition's report, <IEO_PUBLISH_DIR>/<edition>/report.html: every table and chart of the 2020 "
+    "report regenerated from the published release (sections I-VI, the reconciliation and data-quality "
+    "appendices), with year-over-year changes where earlier releases exist. One self-contained file that "
+    "opens offline.",
+)
+def report(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.MaterializeResult:
+    release_dir = Path(settings.publish_dir) / context.partition_key
+    path, seconds = write_report(release_dir)
+    context.log.info(f"wrote {path} ({path.stat().st_size:,} bytes) in {seconds:.1f} s")
+    return dg.MaterializeResult(metadata={
+        "report": dg.MetadataValue.url(path.resolve().as_uri()),
+        "path": dg.MetadataValue.path(str(path)),
+        "size_bytes": path.stat().st_size,
+        "render_seconds": round(seconds, 2),
+    })
+

@@ -1,0 +1,1 @@
+"""The published report: one self-contained HTML file per release (see ``ieo.report.build``)."""

@@ -1,0 +1,195 @@
+"""The report's charts: matplotlib figures returned as inline PNG data URIs.
+
+PNG rather than SVG keeps the file small (SVG would embed every Chinese glyph as a path)
+and the same bytes every time: the Agg renderer is deterministic and no timestamp is written.
+Chinese labels need a CJK font; ``cjk_font`` finds one or says what to install.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Noto Sans CJK JP")
+DPI = 110
+BAR_COLOUR = "#2f6f9f"
+ORG_TYPE_COLOURS = {
+    "enterprise": "#2f6f9f",
+    "investor": "#d9822b",
+    "university": "#3a9d5d",
+    "research_institute": "#8e6bbf",
+    "government_agency": "#c44e52",
+    "other": "#8c8c8c",
+}
+
+
+class MissingFontError(RuntimeError):
+    pass
+
+
+def cjk_font() -> str:
+    """The first installed font that draws Chinese; raises if there is none (labels would be boxes)."""
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return name
+    raise MissingFontError(
+        "no CJK font found for the report's Chinese labels; install one, e.g. `apt-get install fonts-noto-cjk`"
+    )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: what it shows, and the image as a data URI."""
+
+    chart_id: str
+    title: str
+    data_uri: str
+    alt: str
+
+
+def _style() -> None:
+    plt.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": [cjk_font(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+
+
+def _encode(figure, chart_id: str, title: str, alt: str) -> Chart:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    return Chart(chart_id, title, "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"), alt)
+
+
+def bar_chart(chart_id: str, title: str, labels: list[str], values: list[float], value_label: str,
+              horizontal: bool = True, percent: bool = False) -> Chart:
+    """Bars sorted by value, largest at the top (horizontal) or left (vertical)."""
+    _style()
+    order = np.argsort(-np.asarray(values, dtype=float), kind="stable")
+    labels = [labels[i] for i in order]
+    values = [float(values[i]) for i in order]
+    shown = [v * 100 for v in values] if percent else values
+    axis_label = f"{value_label} (%)" if percent else value_label
+    if horizontal:
+        figure, axes = plt.subplots(figsize=(7.5, max(2.2, 0.28 * len(labels) + 0.8)))
+        axes.barh(range(len(labels)), shown, color=BAR_COLOUR)
+        axes.set_yticks(range(len(labels)), labels)
+        axes.invert_yaxis()
+        axes.set_xlabel(axis_label)
+        for y, value in enumerate(shown):
+            axes.text(value, y, f" {value:.1f}" if percent else f" {value:,.0f}", va="center", fontsize=8)
+    else:
+        figure, axes = plt.subplots(figsize=(max(6.0, 0.3 * len(labels) + 1.5), 3.6))
+        axes.bar(range(len(labels)), shown, color=BAR_COLOUR)
+        axes.set_xticks(range(len(labels)), labels, rotation=90 if len(labels) > 12 else 0)
+        axes.set_ylabel(axis_label)
+    axes.set_title(title, fontsize=11)
+    return _encode(figure, chart_id, title, f"{title}: " + ", ".join(f"{l} {v:g}" for l, v in zip(labels[:5], shown[:5])))
+
+
+def histogram_by_year(chart_id: str, title: str, years: list[int], counts: list[int], value_label: str) -> Chart:
+    """Counts per year in year order (a histogram of founding years)."""
+    _style()
+    figure, axes = plt.subplots(figsize=(7.5, 3.2))
+    axes.bar(years, counts, color=BAR_COLOUR, width=0.85)
+    axes.set_xlabel("year")
+    axes.set_ylabel(value_label)
+    axes.set_title(title, fontsize=11)
+    peak = int(np.argmax(counts)) if len(counts) else 0
+    alt = f"{title}: peak {years[peak]} with {counts[peak]}" if len(counts) else title
+    return _encode(figure, chart_id, title, alt)
+
+
+def grouped_bars(chart_id: str, title: str, frame: pd.DataFrame, value_label: str) -> Chart:
+    """One group of bars per row of ``frame`` (index = labels), one bar per column (e.g. editions)."""
+    _style()
+    figure, axes = plt.subplots(figsize=(8, max(2.5, 0.45 * len(frame) + 1)))
+    width = 0.8 / max(1, len(frame.columns))
+    positions = np.arange(len(frame))
+    palette = ["#9ecae1", "#4292c6", "#08519c", "#08306b"]
+    for i, column in enumerate(frame.columns):
+        axes.barh(positions + i * width, frame[column].to_numpy(dtype=float), height=width,
+                  label=str(column), color=palette[i % len(palette)])
+    axes.set_yticks(positions + width * (len(frame.columns) - 1) / 2, list(frame.index))
+    axes.invert_yaxis()
+    axes.set_xlabel(value_label)
+    axes.legend(title="edition", fontsize=8)
+    axes.set_title(title, fontsize=11)
+    return _encode(figure, chart_id, title, f"{title}, editions {', '.join(map(str, frame.columns))}")
+
+
+def stacked_bars(chart_id: str, title: str, frame: pd.DataFrame, value_label: str) -> Chart:
+    """Horizontal stacked bars: rows are labels in the given order, columns the stacked parts."""
+    _style()
+    figure, axes = plt.subplots(figsize=(8.5, max(3.0, 0.3 * len(frame) + 1.2)))
+    left = np.zeros(len(frame))
+    colours = plt.get_cmap("tab10")
+    for i, column in enumerate(frame.columns):
+        values = frame[column].to_numpy(dtype=float)
+        axes.barh(range(len(frame)), values, left=left, label=str(column), color=colours(i))
+        left += values
+    axes.set_yticks(range(len(frame)), list(frame.index))
+    axes.invert_yaxis()
+    axes.set_xlabel(value_label)
+    axes.legend(fontsize=7, loc="lower right")
+    axes.set_title(title, fontsize=11)
+    return _encode(figure, chart_id, title, f"{title}: {len(frame)} rows, {len(frame.columns)} parts")
+
+
+def rank_intervals(chart_id: str, title: str, labels: list[str], nominal: list[float], low: list[float],
+                   high: list[float], median: list[float]) -> Chart:
+    """Each row's nominal rank with its 5-95% interval and median rank, as in the JRC audits."""
+    _style()
+    figure, axes = plt.subplots(figsize=(7.5, max(3.0, 0.28 * len(labels) + 1.2)))
+    y = np.arange(len(labels))
+    axes.hlines(y, low, high, color="#7f7f7f", linewidth=3, label="5-95% interval")
+    axes.plot(median, y, "o", color="#d9822b", markersize=4, label="median rank")
+    axes.plot(nominal, y, "D", color=BAR_COLOUR, markersize=4, label="nominal rank")
+    axes.set_yticks(y, labels)
+    axes.invert_yaxis()
+    axes.set_xlabel("rank (1 = most competitive)")
+    axes.legend(fontsize=8, loc="lower right")
+    axes.set_title(title, fontsize=11)
+    return _encode(figure, chart_id, title, f"{title}: {len(labels)} provinces")
+
+
+def network_drawing(chart_id: str, title: str, nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 2020) -> Chart:
+    """The network's core: nodes sized by weighted degree, coloured by org type, laid out by force."""
+    _style()
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes["org_id"])
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.source_org_id, row.target_org_id, weight=row.relation_count)
+    layout = nx.spring_layout(graph, seed=seed, k=1.5 / np.sqrt(max(1, len(graph))), iterations=100)
+    figure, axes = plt.subplots(figsize=(8, 8))
+    nx.draw_networkx_edges(graph, layout, ax=axes, alpha=0.15, width=0.5)
+    degree = nodes.set_index("org_id")["weighted_degree"].astype(float)
+    sizes = 20 + 400 * (degree / degree.max()).to_numpy() if len(degree) else []
+    colours = [ORG_TYPE_COLOURS.get(t, ORG_TYPE_COLOURS["other"]) for t in nodes["org_type"]]
+    nx.draw_networkx_nodes(graph, layout, nodelist=list(nodes["org_id"]), node_size=sizes, node_color=colours,
+                           ax=axes, linewidths=0)
+    top = nodes.nsmallest(15, "rank")
+    nx.draw_networkx_labels(graph, layout, labels=dict(zip(top["org_id"], top["name"])), font_size=7,
+                            font_family=plt.rcParams["font.sans-serif"][0], ax=axes)
+    for org_type, colour in ORG_TYPE_COLOURS.items():
+        if (nodes["org_type"] == org_type).any():
+            axes.scatter([], [], color=colour, label=org_type)
+    axes.legend(fontsize=8, loc="lower left")
+    axes.set_axis_off()
+    axes.set_title(title, fontsize=11)
+    return _encode(figure, chart_id, title, f"{title}: {len(nodes)} nodes, {len(edges)} node pairs")

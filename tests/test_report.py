@@ -1,0 +1,122 @@
+"""report.html: built from a release's files, self-contained, and readable in a real browser."""
+
+import base64
+import io
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from ieo.report import charts
+from ieo.report.build import (
+    SECTIONS,
+    PublishedRelease,
+    build_sections,
+    render_report,
+    weights_tree,
+    with_previous,
+)
+from ieo.report.charts import Chart
+
+
+def png_size(chart: Chart) -> tuple[int, int]:
+    header, data = chart.data_uri.split(",", 1)
+    assert header == "data:image/png;base64"
+    return Image.open(io.BytesIO(base64.b64decode(data))).size
+
+
+def test_year_over_year_change_is_matched_by_key_and_new_rows_are_marked():
+    current = pd.DataFrame({"code": ["a", "b", "c"], "n": [10, 4, 1]})
+    previous = pd.DataFrame({"code": ["b", "a"], "n": [5, 7]})
+    out = with_previous(current, previous, ["code"], "n")
+    assert out["change"].tolist()[:2] == [3, -1] and pd.isna(out["change"].iloc[2])
+    assert with_previous(current, None, ["code"], "n")["change"].isna().all()
+
+
+def test_weights_tree_lists_every_node_under_its_parent():
+    weights = pd.DataFrame({
+        "node_id": ["p1", "p2", "s1", "i1", "i2"], "level": [1, 1, 2, 3, 3], "parent_id": [None, None, "p1", "s1", "s1"],
+        "report_label": ["Pillar one", "Pillar two", "Sub", None, "Indicator two"],
+        "weight": [0.6, 0.4, 1.0, 0.25, 0.75], "effective_weight": [None, None, None, 0.15, 0.45],
+    })
+    rows = weights_tree(weights).rows
+    assert [r[0].strip("\u2003") for r in rows] == ["Pillar one", "Sub", "i1", "Indicator two", "Pillar two"]
+    assert [len(r[0]) - len(r[0].lstrip("\u2003")) for r in rows] == [0, 1, 2, 2, 0]
+    assert rows[3][1:] == ["0.7500", "0.4500"]
+
+
+def test_bar_chart_sorts_bars_and_draws_chinese_labels():
+    assert "CJK" in charts.cjk_font() or "Hei" in charts.cjk_font()
+    chart = charts.bar_chart("t", "省份", ["北京", "上海", "广东"], [3, 9, 5], "企业")
+    width, height = png_size(chart)
+    assert width > 300 and height > 100
+    assert chart.alt.startswith("省份: 上海 9, 广东 5, 北京 3")  # largest first
+
+
+def test_charts_are_byte_for_byte_repeatable():
+    first = charts.bar_chart("t", "t", ["a", "b"], [1, 2], "n").data_uri
+    assert charts.bar_chart("t", "t", ["a", "b"], [1, 2], "n").data_uri == first
+
+
+@pytest.fixture(scope="module")
+def two_editions(released, tmp_path_factory):
+    """The sample's 2019 release, and a copy of it posing as 2018 with Beijing's enterprise count 5 lower."""
+    publish = tmp_path_factory.mktemp("report") / "published"
+    shutil.copytree(released["publish"] / "2019", publish / "2019")
+    earlier = publish / "2018"
+    shutil.copytree(publish / "2019", earlier)
+    manifest = json.loads((earlier / "manifest.json").read_text(encoding="utf-8"))
+    manifest["edition"] = 2018
+    (earlier / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    path = earlier / "tables" / "enterprise_by_province.csv"
+    frame = pd.read_csv(path, dtype={"province_code": str})
+    frame.loc[frame["province_code"] == "110000", "enterprise_count"] -= 5
+    frame.to_csv(path, index=False)
+    return publish
+
+
+def test_report_shows_year_over_year_changes_from_the_earlier_release(two_editions):
+    html = render_report(two_editions / "2019")
+    assert "Year-over-year changes compare with edition 2018" in html
+    beijing = next(line for line in html.splitlines() if "<td>北京市</td>" in line)
+    assert ">+5<" in beijing
+    assert "<th class=\"num\">2018</th>" in html and "<th class=\"num\">2019</th>" in html  # composition by edition
+
+
+def test_the_published_report_is_a_dagster_output_of_the_release(released):
+    report = released["publish"] / "2019" / "report.html"
+    html = report.read_text(encoding="utf-8")
+    for heading in SECTIONS.values():
+        assert f">{heading}</h2>" in html
+    assert "synthetic sample database" in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_report_in_headless_chromium(released):
+    """No console errors, no network requests, every heading, one drawn image per chart; screenshot saved."""
+    from tests.browser import chromium, full_page_screenshot, requested_urls
+
+    release_dir = released["publish"] / "2019"
+    expected_charts = [b for s in build_sections(PublishedRelease.read(release_dir)) for b in s.blocks
+                       if isinstance(b, Chart)]
+    page = (release_dir / "report.html").resolve().as_uri()
+    browser = chromium()
+    try:
+        browser.get(page)
+        headings = browser.execute_script("return Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+        images = browser.execute_script(
+            "return Array.from(document.images).map(i => [i.alt, i.naturalWidth, i.naturalHeight, i.complete])")
+        requests = [u for u in requested_urls(browser) if u != page and not u.startswith("data:")]
+        console = browser.get_log("browser")
+        shot = full_page_screenshot(browser, "report-2019.png")
+    finally:
+        browser.quit()
+    assert console == []
+    assert requests == []
+    assert set(SECTIONS.values()) <= set(headings)
+    assert len(images) == len(expected_charts) >= 15
+    assert [alt for alt, *_ in images] == [c.alt for c in expected_charts]
+    assert all(width > 0 and height > 0 and complete for _alt, width, height, complete in images)
+    assert shot.stat().st_size > 100_000
