@@ -5,6 +5,7 @@ also refuses to publish when any upstream check's latest result for the edition 
 or missing, so publishing on its own cannot bypass the gate.
 """
 
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -14,9 +15,11 @@ from dagster._core.event_api import PartitionKeyFilter  # the filter of the chec
 from assets.common import OWNER
 from assets.dbt_models import MART_KEYS
 from assets.index import INDEX_SCHEMA, IndexSettings, index_key
-from assets.network import NETWORK_KEYS
+from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
 from assets.quality import QUALITY_SCHEMA, RECONCILIATION, computed_tables, report_figure_checks
-from ieo.release import FINAL, Release, ReleaseRefused, publish
+from ieo.lineage import Step, build_lineage, file_sha256, render_lineage_html, source_file_of
+from ieo.release import FINAL, Release, ReleaseRefused, code_version, publish
+from ieo.settings import PROJECT_ROOT, SEEDS_DIR
 from ieo.warehouse import connect, current_load_files, edition_rows, load_record
 from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from orchestration.resources import IeoSettings
@@ -33,6 +36,9 @@ INDEX_TABLES = {
     "coherence": "pillar_id, indicator_id NULLS FIRST",
 }
 INDEX_KEYS = [index_key(name) for name in INDEX_TABLES]
+
+
+LINEAGE_JSON, LINEAGE_HTML = "lineage.json", "lineage.html"
 
 
 class PublicationBlocked(Exception):
@@ -109,6 +115,67 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     return results
 
 
+def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFrame]) -> dict[str, tuple[str, list[str]]]:
+    """Release file -> (the asset that produced it, its columns)."""
+    marts = {k.path[-1] for k in MART_KEYS}
+    producer = {name: f"marts/{name}" if name in marts else f"{NETWORK_SCHEMA}/{name}" for name in tables}
+    producer[RECONCILIATION.path[-1]] = RECONCILIATION.to_user_string()
+    found = {f"tables/{name}.csv": (producer[name], list(frame.columns)) for name, frame in tables.items()}
+    found.update({f"index/{name}.csv": (index_key(name).to_user_string(), list(frame.columns))
+                  for name, frame in index.items()})
+    return found
+
+
+def lineage_steps(context: dg.AssetExecutionContext, checks: list[dict]) -> dict[str, Step]:
+    """Every ancestor of the release as a lineage step: its parents, dbt column lineage of this
+    edition's materialization, code version, source file and check results."""
+    graph = context.job_def.asset_layer.asset_graph
+    by_asset: dict[str, list[dict]] = {}
+    for check in checks:
+        by_asset.setdefault(check["asset"], []).append({"check": check["check"], "status": check["status"]})
+    commit = code_version()["git_commit"]
+    steps, frontier = {}, list(graph.get(context.asset_key).parent_keys)
+    while frontier:
+        key = frontier.pop()
+        name = key.to_user_string()
+        if name in steps:
+            continue
+        if not graph.has(key):  # seeds: outside the edition job, sources of the lineage
+            steps[name] = Step(name, "seed", [], checks=by_asset.get(name, []))
+            continue
+        node = graph.get(key)
+        parents = sorted(p.to_user_string() for p in node.parent_keys)
+        frontier += list(node.parent_keys)
+        references = node.metadata.get("dagster/code_references")
+        source = source_file_of(references.code_references[0].file_path) if references else None
+        kind = ("seed" if key.path[0] in ("reference", "report") else "dbt" if "dbt" in node.kinds
+                else "raw load" if key.path[0] == "raw" else "python")
+        # dbt gives each model the checksum of its SQL; a Python step is named by its module's hash and the commit.
+        version = node.code_version or (
+            f"{source}@{file_sha256(PROJECT_ROOT / source)[:12]} (commit {commit[:12]})" if source else None)
+        column_deps = {}
+        if kind == "dbt":
+            records = context.instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, asset_partitions=[context.partition_key]), limit=1).records
+            lineage = records[0].asset_materialization.metadata.get("dagster/column_lineage") if records else None
+            if lineage is not None:
+                column_deps = {column: [(d.asset_key.to_user_string(), d.column_name) for d in deps]
+                               for column, deps in lineage.value.deps_by_column.items()}
+        steps[name] = Step(name, kind, parents, column_deps, version, source, by_asset.get(name, []))
+    return steps
+
+
+def seed_hashes(steps: dict[str, Step]) -> dict[str, str]:
+    """sha256 of the CSV of every seed the release descends from."""
+    found = {}
+    for name, step in steps.items():
+        if step.kind == "seed":
+            path = SEEDS_DIR / f"{name}.csv"
+            if path.exists():
+                found[name] = file_sha256(path)
+    return found
+
+
 @dg.asset(
     key=dg.AssetKey(["publish", "published_release"]),
     deps=[*MART_KEYS, *NETWORK_KEYS.values(), *INDEX_KEYS, RECONCILIATION],
@@ -118,7 +185,9 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     partitions_def=edition_partitions,
     backfill_policy=ONE_EDITION_PER_RUN,
     description="The edition's release folder <IEO_PUBLISH_DIR>/<edition>/: every published table as UTF-8 CSV, the "
-    "competitiveness index files and manifest.json (inputs with sha256 and rows, outputs with sha256, check "
+    "competitiveness index files, lineage.json and lineage.html (every published column traced to the raw contract "
+    "columns and seeds, with each step's code version and checks) and manifest.json (inputs with sha256 and rows, "
+    "outputs with sha256, check "
     "results, code version, weight and normalisation choices, release kind). Published only when every upstream "
     "check passed; swapped into place atomically. A final release (the annual one) is never replaced by a "
     "provisional one (the quarterly refresh of the edition in progress); the run tag ieo/release_kind says which.",
@@ -133,6 +202,8 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
     choices = index_settings.options().as_dict()
     choices["weights_source"] = str(index["weights"]["source"].iloc[0]) if len(index["weights"]) else None
     inputs, load = read_inputs(settings.warehouse_path, settings.raw_path, edition)
+    steps = lineage_steps(context, checks)
+    lineage = build_lineage(edition, published_assets(tables, index), steps, inputs, seed_hashes(steps))
     release = Release(
         edition=edition,
         tables=tables,
@@ -141,6 +212,10 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
         checks=checks,
         choices=choices,
         kind=context.run.tags.get(RELEASE_KIND_TAG, FINAL),
+        documents={
+            LINEAGE_JSON: (json.dumps(lineage, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+            LINEAGE_HTML: render_lineage_html(lineage).encode("utf-8"),
+        },
         run={
             "run_id": context.run_id,
             "raw_load_id": load.get("load_id"),

@@ -143,7 +143,7 @@ def _error_table(exc: ContractViolation, limit: int = 200) -> str:
             RAW_KEYS[table.name],
             description=f"Raw survey table `{table.name}`: {table.description}",
             group_name="raw",
-            kinds={"duckdb", "python"},
+            kinds={"duckdb", "python", "gx"},
             owners=[OWNER],
             metadata={"dagster/column_schema": column_schema(table), "contract_version": c.CONTRACT_VERSION},
         )

@@ -92,11 +92,13 @@ class Release:
     choices: dict  # weights and normalisation choices
     run: dict = field(default_factory=dict)  # run id and creation time: the only non-reproducible block
     kind: str = FINAL  # final (the annual release) or provisional (an in-progress edition's quarterly refresh)
+    documents: dict[str, bytes] = field(default_factory=dict)  # other reproducible files, e.g. lineage.json
 
     def files(self) -> dict[str, bytes]:
-        """Relative path -> content of every data file, in a stable order."""
+        """Relative path -> content of every data file and document, in a stable order."""
         files = {f"tables/{name}.csv": csv_bytes(frame) for name, frame in sorted(self.tables.items())}
         files.update({f"index/{name}.csv": csv_bytes(frame) for name, frame in sorted(self.index.items())})
+        files.update(sorted(self.documents.items()))
         return files
 
     def manifest(self, files: dict[str, bytes]) -> dict:
@@ -106,7 +108,8 @@ class Release:
             "code": code_version(),
             "inputs": sorted(self.inputs, key=lambda i: i["table"]),
             "outputs": [
-                {"file": path, "sha256": sha256_bytes(data), "bytes": len(data), "rows": data.count(b"\n") - 1}
+                {"file": path, "sha256": sha256_bytes(data), "bytes": len(data),
+                 "rows": data.count(b"\n") - 1 if path.endswith(".csv") else None}
                 for path, data in files.items()
             ],
             "checks": sorted(self.checks, key=lambda c: (c["asset"], c["check"])),

@@ -12,6 +12,7 @@ from pathlib import Path
 from ieo.settings import SETTING_DEFAULTS, Settings
 
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
+WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
 QUIET_ENVIRONMENT = {
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     "GX_ANALYTICS_ENABLED": "False",
@@ -210,6 +211,46 @@ def cmd_loads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Recompute a release from its raw inputs and this code; exit 0 only if every file is reproduced."""
+    from orchestration.verify import MATCH, reproduced, verify_release
+
+    settings = _apply_overrides(args)
+    release_dir = Path(args.release_dir)
+    if not (release_dir / "manifest.json").exists():
+        print(f"error: {release_dir} is not a release folder (no manifest.json)", file=sys.stderr)
+        return 2
+    print(f"verifying {release_dir} against the raw files in {settings.raw_dir} ...", flush=True)
+    findings = verify_release(release_dir, settings.raw_dir)
+    for finding in findings:
+        mark = "ok  " if finding.status == MATCH else "FAIL" if finding.what != "code" else "note"
+        print(f"{mark} {finding.what:6s} {finding.name}: {finding.status}{' - ' + finding.detail if finding.detail else ''}")
+    good = reproduced(findings)
+    outputs = [f for f in findings if f.what == "output"]
+    matched = sum(f.status == MATCH for f in outputs)
+    print(f"{'reproduced' if good else 'NOT reproduced'}: {matched} of {len(outputs)} files match byte for byte")
+    return 0 if good else 1
+
+
+def cmd_audit_ui(args: argparse.Namespace) -> int:
+    """Serve the Dagster UI read-only on 127.0.0.1: auditors browse assets, lineage, runs and checks,
+    and cannot launch, cancel or wipe anything."""
+    import subprocess
+
+    from orchestration.dbt import prepare_manifest
+
+    settings = _apply_overrides(args)
+    prepare_manifest()
+    webserver = Path(sys.executable).with_name("dagster-webserver")
+    command = [str(webserver), "-w", str(WORKSPACE), "-h", "127.0.0.1", "-p", str(args.port), "--read-only"]
+    print(f"read-only Dagster UI on http://127.0.0.1:{args.port} (instance {settings.dagster_home}); Ctrl-C stops it",
+          flush=True)
+    try:
+        return subprocess.call(command, cwd=WORKSPACE.parent)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", dest="raw_dir", help="raw survey folder (IEO_RAW_DIR, default data/raw)")
     parser.add_argument("--warehouse", help="DuckDB file (IEO_WAREHOUSE, default data/warehouse.duckdb)")
@@ -250,6 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
     loads.add_argument("--show", metavar="LOAD_ID", help="print the problems a failed or rejected load was refused for")
     _add_paths(loads)
     loads.set_defaults(func=cmd_loads)
+
+    verify = sub.add_parser("verify", help="recompute a release from its raw inputs and compare it byte for byte")
+    verify.add_argument("release_dir", help="a release folder, e.g. data/published/2019")
+    _add_paths(verify)
+    verify.set_defaults(func=cmd_verify)
+
+    audit = sub.add_parser("audit-ui", help="serve the Dagster UI read-only on 127.0.0.1, for auditors")
+    audit.add_argument("--port", type=int, default=3000)
+    _add_paths(audit)
+    audit.set_defaults(func=cmd_audit_ui)
 
     contract = sub.add_parser("contract", help="check or regenerate files derived from the raw contract")
     contract.add_argument("--write", action="store_true", help="regenerate dbt sources and docs/data_contract.md")

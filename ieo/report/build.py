@@ -23,6 +23,8 @@ from ieo.report.charts import Chart
 
 TEMPLATES = Path(__file__).with_name("templates")
 REPORT_FILE = "report.html"
+# Paragraphs that name the run (its id, its raw load's Data Docs): the only run-specific bytes of a report.
+RUN_SPECIFIC = re.compile(rb'<p class="run-specific">.*?</p>', re.S)
 SECTIONS = {
     "composition": "I. Sample composition",
     "foundation": "II. Foundation and structure of the intelligent economy",
@@ -82,6 +84,7 @@ class Subheading:
 class Link:
     text: str
     href: str
+    run_specific: bool = False
 
 
 @dataclass
@@ -447,7 +450,8 @@ def quality_section(release: PublishedRelease, data_docs: str | None) -> Section
     section.blocks.append(table("Checks by asset and result", by_asset, [
         ("asset", "asset", None), ("result", "status", None), ("checks", "checks", count)]))
     if data_docs:
-        section.blocks.append(Link("Great Expectations Data Docs of the raw load (opens offline)", Path(data_docs).as_uri()))
+        section.blocks.append(Link("Great Expectations Data Docs of the raw load (opens offline)", Path(data_docs).as_uri(),
+                                   run_specific=True))
     return section
 
 

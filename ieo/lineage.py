@@ -1,0 +1,141 @@
+"""Column lineage of a release, for auditors: lineage.json and a static lineage.html.
+
+For every published table and column it gives the upstream columns step by step down to the
+raw contract columns and the seeds, the code version of each step, the hash of each input
+file, and the checks that guarded each step with their results. Column-level links come from
+dbt's column lineage (recorded by Dagster on each dbt model's materialization); where a column
+has none (a count, a Python step), the link is to the upstream tables as a whole.
+
+Everything here is reproducible from the same inputs and code, so both files are part of the
+release and `ieo verify` compares them like the tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ieo.settings import PROJECT_ROOT
+
+WHOLE_TABLE = "*"  # a dependency on a table's rows as a whole, not on one column
+TEMPLATES = Path(__file__).parent / "report" / "templates"
+SOURCE_LAYERS = ("raw", "reference", "report")  # where lineage ends: the contract tables and the seeds
+
+
+@dataclass
+class Step:
+    """One asset that the published tables descend from."""
+
+    asset: str  # "marts/enterprise_by_province"
+    kind: str  # "dbt", "python", "seed" or "raw load"
+    parents: list[str]
+    column_deps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # column -> (asset, column)
+    code_version: str | None = None
+    source_file: str | None = None
+    checks: list[dict] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def upstream_of(steps: dict[str, Step], asset: str, column: str) -> list[tuple[str, str]]:
+    """The direct upstream (asset, column) pairs of one column; whole tables where no column link is known."""
+    step = steps.get(asset)
+    if step is None:
+        return []
+    deps = step.column_deps.get(column)
+    if deps:
+        return sorted(set(deps))
+    return [(parent, WHOLE_TABLE) for parent in sorted(step.parents)]
+
+
+def sources_of(steps: dict[str, Step], asset: str, column: str) -> list[tuple[str, str]]:
+    """Every raw contract column or seed column ``column`` descends from (transitively)."""
+    found, seen, frontier = set(), set(), [(asset, column)]
+    while frontier:
+        node = frontier.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for parent in upstream_of(steps, *node):
+            if parent[0].split("/")[0] in SOURCE_LAYERS:
+                found.add(parent)
+            else:
+                frontier.append(parent)
+    return sorted(found)
+
+
+def build_lineage(edition: int, published: dict[str, tuple[str, list[str]]], steps: dict[str, Step],
+                  inputs: list[dict], seeds: dict[str, str]) -> dict:
+    """The lineage document.
+
+    ``published``: release file -> (producing asset, its columns); ``inputs``: the raw files with
+    their sha256 (the manifest's); ``seeds``: seed asset -> sha256 of its CSV.
+    """
+    tables = {}
+    for file, (asset, columns) in sorted(published.items()):
+        tables[file] = {
+            "asset": asset,
+            "columns": {
+                column: {
+                    "upstream": [_name(a, c) for a, c in upstream_of(steps, asset, column)],
+                    "sources": [_name(a, c) for a, c in sources_of(steps, asset, column)],
+                }
+                for column in columns
+            },
+        }
+    used = {a for t in tables.values() for c in t["columns"].values() for a in _assets(c["upstream"] + c["sources"])}
+    used |= {t["asset"] for t in tables.values()}
+    closure = set()
+    frontier = list(used)
+    while frontier:
+        asset = frontier.pop()
+        if asset in closure:
+            continue
+        closure.add(asset)
+        frontier += steps[asset].parents if asset in steps else []
+    return {
+        "edition": edition,
+        "tables": tables,
+        "steps": {
+            asset: {
+                "kind": steps[asset].kind,
+                "upstream": sorted(steps[asset].parents),
+                "code_version": steps[asset].code_version,
+                "source_file": steps[asset].source_file,
+                "checks": sorted(steps[asset].checks, key=lambda c: c["check"]),
+            }
+            for asset in sorted(closure) if asset in steps
+        },
+        "inputs": {
+            "raw_files": sorted(inputs, key=lambda i: i["table"]),
+            "seeds": [{"asset": asset, "sha256": digest} for asset, digest in sorted(seeds.items())],
+        },
+    }
+
+
+def _name(asset: str, column: str) -> str:
+    return f"{asset}.{column}"
+
+
+def _assets(names: list[str]) -> set[str]:
+    return {name.rsplit(".", 1)[0] for name in names}
+
+
+def render_lineage_html(lineage: dict) -> str:
+    """A static page of the lineage document: no scripts, no external requests."""
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return environment.get_template("lineage.html.j2").render(lineage=lineage, whole_table=WHOLE_TABLE)
+
+
+def source_file_of(path: str | None) -> str | None:
+    """A project-relative path for a code reference, so the document does not depend on the checkout's location."""
+    if not path:
+        return None
+    resolved = Path(path).resolve()
+    return resolved.relative_to(PROJECT_ROOT).as_posix() if resolved.is_relative_to(PROJECT_ROOT) else resolved.as_posix()

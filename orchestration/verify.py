@@ -1,0 +1,150 @@
+"""`ieo verify`: recompute a release from its raw inputs and this code, and compare it file by file.
+
+The raw inputs named in the manifest are re-read and their sha256 checked; the edition is then
+recomputed through the same Dagster job into a scratch warehouse, release folder and in-memory
+instance, with the manifest's index choices and release kind, and every file of the release
+is compared byte for byte. The manifest's final `run` block and the report's paragraphs naming the
+run are the only parts allowed to differ, since they name the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ieo.index.options import IndexOptions
+from ieo.release import MANIFEST, code_version
+from ieo.report.build import REPORT_FILE, RUN_SPECIFIC
+from ieo.settings import Settings
+
+MATCH, DIFFERS, MISSING, EXTRA = "match", "DIFFERS", "MISSING", "EXTRA"
+
+
+@dataclass(frozen=True)
+class Finding:
+    what: str  # "input", "code" or "output"
+    name: str
+    status: str
+    detail: str = ""
+
+
+def comparable(relative: str, data: bytes) -> bytes:
+    """The part of a release file that must reproduce: all of it but the run's own record."""
+    if relative == MANIFEST:
+        manifest = json.loads(data)
+        manifest.pop("run", None)
+        return json.dumps(manifest, sort_keys=True).encode()
+    if relative == REPORT_FILE:
+        return RUN_SPECIFIC.sub(b"", data)
+    return data
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def compare_releases(published: Path, recomputed: Path) -> list[Finding]:
+    """Every file of either release, matched byte for byte (run records excepted)."""
+    theirs, ours = files_of(published), files_of(recomputed)
+    findings = []
+    for relative in sorted(theirs.keys() | ours.keys()):
+        if relative not in ours:
+            findings.append(Finding("output", relative, EXTRA, "in the release, not produced by the recomputation"))
+        elif relative not in theirs:
+            findings.append(Finding("output", relative, MISSING, "produced by the recomputation, not in the release"))
+        elif comparable(relative, theirs[relative]) == comparable(relative, ours[relative]):
+            findings.append(Finding("output", relative, MATCH))
+        else:
+            findings.append(Finding("output", relative, DIFFERS, "content differs from the recomputation"))
+    return findings
+
+
+def check_inputs(manifest: dict, raw_dir: Path) -> list[Finding]:
+    findings = []
+    for item in manifest["inputs"]:
+        path = raw_dir / item["file"]
+        if not path.exists():
+            findings.append(Finding("input", item["file"], MISSING, f"not found under {raw_dir}"))
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        status = MATCH if digest == item["sha256"] else DIFFERS
+        findings.append(Finding("input", item["file"], status, "" if status == MATCH else f"sha256 {digest[:16]}..."))
+    return findings
+
+
+def check_code(manifest: dict) -> Finding:
+    now, then = code_version(), manifest.get("code", {})
+    same = now.get("git_commit") == then.get("git_commit") and not now.get("git_dirty")
+    detail = f"release {then.get('git_commit', '?')[:12]}, checkout {now.get('git_commit', '?')[:12]}"
+    detail += " (with local changes)" if now.get("git_dirty") else ""
+    return Finding("code", "git commit", MATCH if same else DIFFERS, detail)
+
+
+def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
+    """Run the edition again into ``scratch``; returns the recomputed release folder."""
+    import dagster as dg
+
+    from assets.raw import RAW_KEYS
+    from orchestration.dbt import prepare_manifest
+    from orchestration.definitions import build_definitions
+    from orchestration.jobs import edition_job, reference_job
+    from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
+
+    manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
+    edition = int(manifest["edition"])
+    fields = {f.name for f in dataclasses.fields(IndexOptions)}
+    options = IndexOptions(**{k: v for k, v in manifest.get("choices", {}).items() if k in fields})
+    settings = Settings(raw_dir=scratch / "raw", warehouse=scratch / "warehouse.duckdb",
+                        publish_dir=scratch / "published", dagster_home=scratch / "dagster_home",
+                        data_docs_dir=scratch / "data_docs")
+    # The edition's files, and the previous edition's for the year-over-year checks.
+    for year in (edition - 1, edition):
+        if (raw_dir / str(year)).is_dir():
+            shutil.copytree(raw_dir / str(year), settings.raw_dir / str(year))
+    # Earlier releases published beside this one give the report its year-over-year columns.
+    for sibling in release_dir.parent.iterdir():
+        if sibling.name.isdigit() and int(sibling.name) < edition and (sibling / MANIFEST).exists():
+            shutil.copytree(sibling, settings.publish_dir / sibling.name)
+    prepare_manifest()
+    definitions = build_definitions(settings, options)
+    instance = dg.DagsterInstance.ephemeral()
+    tags = {TRIGGER_TAG: "verify", RELEASE_KIND_TAG: manifest.get("release_kind", "final")}
+    steps = [(reference_job.name, None, None)]
+    if (settings.raw_dir / str(edition - 1)).is_dir():
+        steps.append((edition_job.name, str(edition - 1), list(RAW_KEYS.values())))
+    steps.append((edition_job.name, str(edition), None))
+    for job_name, partition, selection in steps:
+        result = definitions.resolve_job_def(job_name).execute_in_process(
+            instance=instance, partition_key=partition, raise_on_error=False, tags=tags, asset_selection=selection)
+        if not result.success:
+            raise RuntimeError(f"the recomputation's {job_name} run for {partition or 'reference data'} failed")
+    return settings.publish_dir / str(edition)
+
+
+def verify_release(release_dir: Path, raw_dir: Path) -> list[Finding]:
+    """Inputs, code and every output file of the release, each with its status."""
+    release_dir = Path(release_dir).resolve()
+    manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
+    findings = check_inputs(manifest, raw_dir) + [check_code(manifest)]
+    if any(f.what == "input" and f.status != MATCH for f in findings):
+        return findings  # recomputing from other inputs proves nothing
+    environment = dict(os.environ)  # the scratch definitions export their paths; put ours back after
+    try:
+        with tempfile.TemporaryDirectory(prefix="ieo-verify-") as scratch:
+            recomputed = recompute(release_dir, raw_dir, Path(scratch))
+            findings += compare_releases(release_dir, recomputed)
+    finally:
+        os.environ.clear()
+        os.environ.update(environment)
+    return findings
+
+
+def reproduced(findings: list[Finding]) -> bool:
+    """Every input and output matches (a different commit that reproduces every file still passes)."""
+    return all(f.status == MATCH for f in findings if f.what != "code")
