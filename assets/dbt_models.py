@@ -2,14 +2,21 @@
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from assets.common import OWNER
 from orchestration.dbt import ieo_dbt_project, release_warehouse_connection
+from ieo.lineage import sql_column_lineage
+from ieo.warehouse import connect, replace_edition_tables
 from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from orchestration.resources import IeoSettings
+
+LINEAGE_SCHEMA = "lineage"
 
 # dbt folder -> Dagster group, so the asset graph reads by layer.
 GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
@@ -58,14 +65,41 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     backfill_policy=ONE_EDITION_PER_RUN,
     name="survey_models",
 )
-def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Staging, intermediate and mart models for one edition; the edition is passed as a dbt var."""
-    edition_vars = json.dumps({"edition": int(context.partition_key)})
-    invocation = dbt.cli(["build", "--vars", edition_vars], context=context)
+def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: IeoSettings):
+    """Staging, intermediate and mart models for one edition; the edition is passed as a dbt var.
+
+    Afterwards the column lineage of every model is resolved from the SQL dbt compiled for this
+    edition and kept in the warehouse (lineage.dbt_columns), for the release's lineage document.
+    """
+    edition = int(context.partition_key)
+    invocation = dbt.cli(["build", "--vars", json.dumps({"edition": edition})], context=context)
     try:
         yield from invocation.stream().fetch_row_counts().fetch_column_metadata()
     finally:
         release_warehouse_connection()
+    record_column_lineage(settings.warehouse_path, edition, invocation.target_path / "compiled")
+
+
+def record_column_lineage(warehouse: Path, edition: int, compiled: Path) -> None:
+    """Resolve each compiled model's column lineage against the warehouse schema and store it for the edition."""
+    con = connect(warehouse)
+    try:
+        schema: dict = {}
+        for db, table, column, kind in con.execute(
+                "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns").fetchall():
+            schema.setdefault(db, {}).setdefault(table, {})[column] = kind
+    finally:
+        con.close()
+    rows = []
+    for path in sorted(compiled.rglob("*.sql")):
+        layer = path.parent.name
+        if layer not in GROUP_BY_FOLDER:
+            continue  # tests
+        for column, deps in sql_column_lineage(path.read_text(encoding="utf-8"), schema).items():
+            rows += [(f"{layer}/{path.stem}", column, asset, dep) for asset, dep in deps] or [
+                (f"{layer}/{path.stem}", column, None, None)]
+    frame = pd.DataFrame(rows, columns=["asset", "column_name", "upstream_asset", "upstream_column"])
+    replace_edition_tables(warehouse, LINEAGE_SCHEMA, edition, {"dbt_columns": frame})
 
 
 # The mart models: the report's tables, published under their model name.

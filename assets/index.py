@@ -71,7 +71,7 @@ def _preview(frame: pd.DataFrame, rows: int = 12) -> dg.MetadataValue:
 
 @dg.asset(
     key=index_key("weights"),
-    deps=[PROVINCE_INDICATORS],
+    deps=[PROVINCE_INDICATORS, dg.AssetKey(["reference", "index_weights"])],  # the seed is read from its file
     group_name="index",
     kinds={"python", "duckdb"},
     owners=[OWNER],

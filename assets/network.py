@@ -22,7 +22,8 @@ from orchestration.resources import IeoSettings
 NETWORK_SCHEMA = "network"
 DEFAULTS = NetworkOptions()
 STATS_TABLE = "value_network_stats"
-INPUT_MODELS = (dg.AssetKey(["intermediate", "int_network_nodes"]), dg.AssetKey(["staging", "stg_relations"]))
+INPUT_MODELS = (dg.AssetKey(["intermediate", "int_network_nodes"]), dg.AssetKey(["staging", "stg_relations"]),
+                dg.AssetKey(["reference", "named_organizations"]))  # the focal enterprises' aliases, read from the seed
 
 _DEFINITIONS = "\n".join(f"- **{label}**: {definition}" for label, definition in STATISTICS.values())
 TABLE_DESCRIPTIONS = {

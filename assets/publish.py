@@ -9,11 +9,12 @@ import json
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
 from dagster._core.event_api import PartitionKeyFilter  # the filter of the check-record query is not re-exported
 
 from assets.common import OWNER
-from assets.dbt_models import MART_KEYS
+from assets.dbt_models import LINEAGE_SCHEMA, MART_KEYS
 from assets.index import INDEX_SCHEMA, IndexSettings, index_key
 from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
 from assets.quality import QUALITY_SCHEMA, RECONCILIATION, computed_tables, report_figure_checks
@@ -57,12 +58,14 @@ def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.Dat
     return tables, index
 
 
-def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> tuple[list[dict], dict]:
-    """The raw files of the edition's current load (sha256, row counts), and that load's record."""
+def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> tuple[list[dict], dict, bool]:
+    """The raw files of the edition's current load (sha256, row counts), that load's record, and
+    whether the previous edition has a current load (the year-over-year checks compare with it)."""
     con = connect(warehouse)
     try:
         files = current_load_files(con, edition)
         load = load_record(con, str(files["load_id"].iloc[0])) if len(files) else {}
+        previous_loaded = not current_load_files(con, edition - 1).empty
     finally:
         con.close()
     inputs = []
@@ -70,7 +73,7 @@ def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> tuple[list[dict
         path = Path(source)
         shown = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.as_posix()
         inputs.append({"table": table, "file": shown, "sha256": sha256, "rows": count})
-    return inputs, load
+    return inputs, load, previous_loaded
 
 
 def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
@@ -126,14 +129,33 @@ def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFr
     return found
 
 
-def lineage_steps(context: dg.AssetExecutionContext, checks: list[dict]) -> dict[str, Step]:
-    """Every ancestor of the release as a lineage step: its parents, dbt column lineage of this
-    edition's materialization, code version, source file and check results."""
+def read_dbt_columns(warehouse: Path, edition: int) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """The dbt models' column lineage recorded for the edition: asset -> column -> [(asset, column)]."""
+    con = connect(warehouse)
+    found: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    try:
+        try:
+            rows = edition_rows(con, f"{LINEAGE_SCHEMA}.dbt_columns", edition).itertuples(index=False)
+        except duckdb.CatalogException:  # a warehouse whose models ran before lineage was recorded
+            return found
+        for asset, column, upstream, upstream_column in rows:
+            deps = found.setdefault(asset, {}).setdefault(column, [])
+            if isinstance(upstream, str):
+                deps.append((upstream, upstream_column))
+    finally:
+        con.close()
+    return found
+
+
+def lineage_steps(context: dg.AssetExecutionContext, settings: IeoSettings, checks: list[dict]) -> dict[str, Step]:
+    """Every ancestor of the release as a lineage step: its parents, the dbt column lineage recorded
+    for this edition, code version, source file and check results."""
     graph = context.job_def.asset_layer.asset_graph
     by_asset: dict[str, list[dict]] = {}
     for check in checks:
         by_asset.setdefault(check["asset"], []).append({"check": check["check"], "status": check["status"]})
     commit = code_version()["git_commit"]
+    dbt_columns = read_dbt_columns(settings.warehouse_path, int(context.partition_key))
     steps, frontier = {}, list(graph.get(context.asset_key).parent_keys)
     while frontier:
         key = frontier.pop()
@@ -153,14 +175,7 @@ def lineage_steps(context: dg.AssetExecutionContext, checks: list[dict]) -> dict
         # dbt gives each model the checksum of its SQL; a Python step is named by its module's hash and the commit.
         version = node.code_version or (
             f"{source}@{file_sha256(PROJECT_ROOT / source)[:12]} (commit {commit[:12]})" if source else None)
-        column_deps = {}
-        if kind == "dbt":
-            records = context.instance.fetch_materializations(
-                dg.AssetRecordsFilter(asset_key=key, asset_partitions=[context.partition_key]), limit=1).records
-            lineage = records[0].asset_materialization.metadata.get("dagster/column_lineage") if records else None
-            if lineage is not None:
-                column_deps = {column: [(d.asset_key.to_user_string(), d.column_name) for d in deps]
-                               for column, deps in lineage.value.deps_by_column.items()}
+        column_deps = dbt_columns.get(name, {})
         steps[name] = Step(name, kind, parents, column_deps, version, source, by_asset.get(name, []))
     return steps
 
@@ -201,8 +216,8 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
     tables, index = read_release_tables(settings.warehouse_path, edition)
     choices = index_settings.options().as_dict()
     choices["weights_source"] = str(index["weights"]["source"].iloc[0]) if len(index["weights"]) else None
-    inputs, load = read_inputs(settings.warehouse_path, settings.raw_path, edition)
-    steps = lineage_steps(context, checks)
+    inputs, load, previous_loaded = read_inputs(settings.warehouse_path, settings.raw_path, edition)
+    steps = lineage_steps(context, settings, checks)
     lineage = build_lineage(edition, published_assets(tables, index), steps, inputs, seed_hashes(steps))
     release = Release(
         edition=edition,
@@ -212,6 +227,7 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
         checks=checks,
         choices=choices,
         kind=context.run.tags.get(RELEASE_KIND_TAG, FINAL),
+        previous_edition_loaded=previous_loaded,
         documents={
             LINEAGE_JSON: (json.dumps(lineage, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
             LINEAGE_HTML: render_lineage_html(lineage).encode("utf-8"),

@@ -19,6 +19,7 @@ from assets.common import OWNER
 from checks.contract_suites import DEFAULT_ENGINE, SuiteOutcome, validate_edition
 from ieo import contract as c
 from ieo.raw_reader import ContractViolation, RawTable, read_edition
+from ieo.reference import TAXONOMIES
 from ieo.warehouse import RAW_SCHEMA, finish_load, reject_load, sql_type, write_load
 from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from orchestration.resources import IeoSettings
@@ -26,6 +27,8 @@ from orchestration.resources import IeoSettings
 CONTRACT_CHECK = "contract_suite"
 ERRORS_IN_FAILURE = 20  # errors the step's failure description lists; the metadata table holds up to 200
 RAW_KEYS = {table.name: dg.AssetKey([RAW_SCHEMA, table.name]) for table in c.CONTRACT}
+# The seeds the reader and the suites read (from their files): accepted provinces, countries and taxonomies.
+REFERENCE_INPUTS = [dg.AssetKey(["reference", name]) for name in ("provinces", "countries", *TAXONOMIES)]
 
 
 class SuiteViolation(ContractViolation):
@@ -146,6 +149,7 @@ def _error_table(exc: ContractViolation, limit: int = 200) -> str:
             kinds={"duckdb", "python", "gx"},
             owners=[OWNER],
             metadata={"dagster/column_schema": column_schema(table), "contract_version": c.CONTRACT_VERSION},
+            deps=REFERENCE_INPUTS,
         )
         for table in c.CONTRACT
     ],

@@ -3,8 +3,9 @@
 For every published table and column it gives the upstream columns step by step down to the
 raw contract columns and the seeds, the code version of each step, the hash of each input
 file, and the checks that guarded each step with their results. Column-level links come from
-dbt's column lineage (recorded by Dagster on each dbt model's materialization); where a column
-has none (a count, a Python step), the link is to the upstream tables as a whole.
+the compiled SQL of each dbt model, resolved by sqlglot against the warehouse's schema right after
+the models are built (``sql_column_lineage``); where a column has none (a count, a Python step),
+the link is to the upstream tables as a whole.
 
 Everything here is reproducible from the same inputs and code, so both files are part of the
 release and `ieo verify` compares them like the tables.
@@ -36,6 +37,32 @@ class Step:
     code_version: str | None = None
     source_file: str | None = None
     checks: list[dict] = field(default_factory=list)
+
+
+def sql_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    """For each output column of a SELECT, the ("schema/table", column) pairs its values are read from.
+
+    ``schema`` maps schema -> table -> column -> type (for expanding ``*``). A column computed
+    without reading any column (``count(*)``, a literal) gets an empty list.
+    """
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.lineage import lineage
+    from sqlglot.optimizer.qualify import qualify
+    from sqlglot.optimizer.scope import build_scope
+
+    tree = sqlglot.parse_one(sql, dialect="duckdb")
+    for table in tree.find_all(exp.Table):
+        table.set("catalog", None)  # the database file's name differs between warehouses
+    qualified = qualify(tree, schema=schema, dialect="duckdb", validate_qualify_columns=False)
+    scope = build_scope(qualified)
+    found = {}
+    for column in qualified.named_selects:
+        node = lineage(column, qualified, schema=schema, dialect="duckdb", scope=scope, copy=False)
+        leaves = {(f"{n.source.db}/{n.source.name}", n.name.split(".")[-1].strip('"'))
+                  for n in node.walk() if not n.downstream and isinstance(n.source, exp.Table)}
+        found[column] = sorted(leaves)
+    return found
 
 
 def file_sha256(path: Path) -> str:

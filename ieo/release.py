@@ -93,6 +93,8 @@ class Release:
     run: dict = field(default_factory=dict)  # run id and creation time: the only non-reproducible block
     kind: str = FINAL  # final (the annual release) or provisional (an in-progress edition's quarterly refresh)
     documents: dict[str, bytes] = field(default_factory=dict)  # other reproducible files, e.g. lineage.json
+    # Whether the previous edition was loaded, so the year-over-year checks compared against it.
+    previous_edition_loaded: bool = False
 
     def files(self) -> dict[str, bytes]:
         """Relative path -> content of every data file and document, in a stable order."""
@@ -114,6 +116,7 @@ class Release:
             ],
             "checks": sorted(self.checks, key=lambda c: (c["asset"], c["check"])),
             "choices": self.choices,
+            "year_over_year": {"previous_edition": self.edition - 1, "loaded": self.previous_edition_loaded},
             # Everything above is reproducible from the same inputs, code and configuration.
             "run": self.run,
         }

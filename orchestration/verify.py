@@ -103,10 +103,12 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     settings = Settings(raw_dir=scratch / "raw", warehouse=scratch / "warehouse.duckdb",
                         publish_dir=scratch / "published", dagster_home=scratch / "dagster_home",
                         data_docs_dir=scratch / "data_docs")
-    # The edition's files, and the previous edition's for the year-over-year checks.
-    for year in (edition - 1, edition):
-        if (raw_dir / str(year)).is_dir():
-            shutil.copytree(raw_dir / str(year), settings.raw_dir / str(year))
+    # The edition's files, and the previous edition's if the release's year-over-year checks compared with it.
+    previous_loaded = manifest.get("year_over_year", {}).get("loaded", False)
+    for year in (edition - 1, edition) if previous_loaded else (edition,):
+        if not (raw_dir / str(year)).is_dir():
+            raise FileNotFoundError(f"the release was made with edition {year} loaded; {raw_dir / str(year)} is missing")
+        shutil.copytree(raw_dir / str(year), settings.raw_dir / str(year))
     # Earlier releases published beside this one give the report its year-over-year columns.
     for sibling in release_dir.parent.iterdir():
         if sibling.name.isdigit() and int(sibling.name) < edition and (sibling / MANIFEST).exists():
@@ -121,7 +123,8 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     steps.append((edition_job.name, str(edition), None))
     for job_name, partition, selection in steps:
         result = definitions.resolve_job_def(job_name).execute_in_process(
-            instance=instance, partition_key=partition, raise_on_error=False, tags=tags, asset_selection=selection)
+            instance=instance, partition_key=partition, raise_on_error=False, tags=tags, asset_selection=selection,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
         if not result.success:
             raise RuntimeError(f"the recomputation's {job_name} run for {partition or 'reference data'} failed")
     return settings.publish_dir / str(edition)

@@ -2,7 +2,23 @@
 
 import json
 
-from ieo.lineage import WHOLE_TABLE, Step, build_lineage, render_lineage_html
+from ieo.lineage import WHOLE_TABLE, Step, build_lineage, render_lineage_html, sql_column_lineage
+
+
+def test_sql_column_lineage_follows_ctes_joins_and_stars():
+    schema = {"intermediate": {"e": {"province": "VARCHAR", "org_id": "VARCHAR"}},
+              "reference": {"p": {"code": "VARCHAR", "name": "VARCHAR"}}}
+    sql = """
+        with c as (select province, count(*) as n from "w"."intermediate"."e" group by province),
+             everything as (select * from "w"."reference"."p")
+        select p.code, c.n, upper(p.name) as name_upper, coalesce(c.province, p.code) as either
+        from everything as p left join c on c.province = p.code"""
+    assert sql_column_lineage(sql, schema) == {
+        "code": [("reference/p", "code")],
+        "n": [],  # a count reads rows, not a column
+        "name_upper": [("reference/p", "name")],
+        "either": [("intermediate/e", "province"), ("reference/p", "code")],
+    }
 
 
 def hand_steps() -> dict[str, Step]:

@@ -21,6 +21,10 @@ ARTIFACTS.mkdir(exist_ok=True)
 GROUPS = ("raw", "staging", "marts", "network", "index", "publish")
 INDEX_CHECKS = ("contributions_add_up", "every_province_scored", "ranks_follow_scores")
 LOCATION = "orchestration.definitions"
+# The catalog shortens long names and draws only the rows in view, so it is recognised by the first rows'
+# keys, descriptions and partition counts.
+CATALOG_TEXT = ("index / weights", "index / coherence", "Each province's competitiveness score and rank", "partitions")
+ASSET_PAGE_TEXT = ("competitiveness_index", "Latest materialization", "2019", "Latest check results", "Row count")
 
 
 def free_port() -> int:
@@ -72,8 +76,8 @@ def ui_environment(released) -> dict:
     return env
 
 
-def page_text(browser, url: str, waiting_for: str, timeout: float = 90) -> str:
-    """Open ``url`` and wait until its text shows ``waiting_for``; dismisses the newsletter prompt."""
+def page_text(browser, url: str, *waiting_for: str, timeout: float = 90) -> str:
+    """Open ``url`` and wait until its text shows every one of ``waiting_for``; dismisses the newsletter prompt."""
     browser.get(url)
     deadline = time.time() + timeout
     text = ""
@@ -82,7 +86,7 @@ def page_text(browser, url: str, waiting_for: str, timeout: float = 90) -> str:
             "Array.from(document.querySelectorAll('button')).filter(b => b.textContent.trim() == 'Skip')"
             ".forEach(b => b.click())")
         text = browser.find_element("tag name", "body").text
-        if waiting_for in text:
+        if all(part in text for part in waiting_for):
             return text
         time.sleep(1)
     raise AssertionError(f"{url} never showed {waiting_for!r}; it showed: {text[:2000]}")
@@ -124,8 +128,8 @@ def test_dagster_dev_shows_the_asset_graph_the_index_and_its_passing_checks(dev_
     try:
         graph = page_text(browser, f"{base}/asset-groups", "publish")
         browser.save_screenshot(str(ARTIFACTS / "ui-asset-graph.png"))
-        catalog = page_text(browser, f"{base}/assets", "competitiveness_index")
-        asset = page_text(browser, f"{base}/assets/index/competitiveness_index", "Latest materialization")
+        catalog = page_text(browser, f"{base}/assets", *CATALOG_TEXT)
+        asset = page_text(browser, f"{base}/assets/index/competitiveness_index", *ASSET_PAGE_TEXT)
         browser.save_screenshot(str(ARTIFACTS / "ui-competitiveness-index.png"))
         enabled = materialize_button_disabled(browser)
         checks = page_text(browser, f"{base}/assets/index/competitiveness_index?view=checks", INDEX_CHECKS[0])
@@ -133,8 +137,8 @@ def test_dagster_dev_shows_the_asset_graph_the_index_and_its_passing_checks(dev_
     finally:
         browser.quit()
     assert all(group in graph for group in GROUPS)
-    assert all(name in catalog for name in ("competitiveness_index", "published_release", "report", "value_network_stats"))
-    assert "2019" in asset and "Latest check results" in asset and "Row count" in asset
+    assert all(part in catalog for part in CATALOG_TEXT)
+    assert all(part in asset for part in ASSET_PAGE_TEXT)
     assert enabled == [False]  # a data engineer may materialize from here
     for name in INDEX_CHECKS:
         assert f"{name}\nSucceeded" in checks
@@ -157,12 +161,12 @@ def test_the_read_only_ui_shows_everything_and_refuses_to_launch_or_wipe(audit_u
     base = f"http://127.0.0.1:{audit_ui}"
     browser = chromium()
     try:
-        asset = page_text(browser, f"{base}/assets/index/competitiveness_index", "Latest materialization")
+        asset = page_text(browser, f"{base}/assets/index/competitiveness_index", *ASSET_PAGE_TEXT)
         disabled = materialize_button_disabled(browser)
         browser.save_screenshot(str(ARTIFACTS / "audit-ui-competitiveness-index.png"))
         page_text(browser, f"{base}/asset-groups", "publish")
         browser.save_screenshot(str(ARTIFACTS / "audit-ui-asset-graph.png"))
     finally:
         browser.quit()
-    assert "2019" in asset and "Latest check results" in asset
+    assert all(part in asset for part in ASSET_PAGE_TEXT)
     assert disabled == [True]
