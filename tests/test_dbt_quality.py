@@ -36,8 +36,11 @@ def test_dbt_tests_pass_on_the_good_fixture(good_warehouse):
 
 def test_relation_to_a_missing_organisation_fails_the_relationship_test(warehouse_copy):
     with duckdb.connect(str(warehouse_copy)) as con:
-        con.execute("""insert into raw.relations (edition, relation_id, sample_id, counterpart_id, relation_type)
-                       values (2019, 'R99', 'E1', 'GHOST', 'technology_input')""")
+        # raw.relations is a view of the current load: the bad row goes into that load's kept rows
+        con.execute("""insert into raw_loads.relations (edition, relation_id, sample_id, counterpart_id, relation_type,
+                                                        _load_id)
+                       select 2019, 'R99', 'E1', 'GHOST', 'technology_input', load_id
+                       from raw._current where edition = 2019""")
     result = run_tests(warehouse_copy, "stg_relations")
     assert result.returncode != 0
     assert "FAIL 1 exists_in_edition_stg_relations_counterpart_id" in result.stdout

@@ -99,7 +99,23 @@ def materialize_button_disabled(browser) -> list[bool]:
 
 
 @pytest.fixture(scope="module")
-def dev_ui(released, tmp_path_factory):
+def last_run_succeeded(released):
+    """The instance as a person finds it after a good run: if an earlier test left a failed edition run
+    (a corrupt-input test) as the latest, the edition is run again so the UI shows a good materialization."""
+    import dagster as dg
+
+    from tests.conftest import run_edition
+
+    with dg.DagsterInstance.from_config(str(released["home"])) as instance:
+        [latest] = instance.get_runs(filters=dg.RunsFilter(job_name="survey_edition"), limit=1)
+    if latest.status != dg.DagsterRunStatus.SUCCESS:
+        assert run_edition(released) == 0
+    return released
+
+
+@pytest.fixture(scope="module")
+def dev_ui(last_run_succeeded, tmp_path_factory):
+    released = last_run_succeeded
     port = free_port()
     command = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
     log = tmp_path_factory.mktemp("ui") / "dagster-dev.log"
@@ -110,7 +126,8 @@ def dev_ui(released, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def audit_ui(released, tmp_path_factory):
+def audit_ui(last_run_succeeded, tmp_path_factory):
+    released = last_run_succeeded
     port = free_port()
     command = [str(BIN / "ieo"), "audit-ui", "--port", str(port)]
     log = tmp_path_factory.mktemp("ui") / "audit-ui.log"
