@@ -16,8 +16,6 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 
 ieo_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# Under `dagster dev` the manifest is rebuilt on load; the CLI and the tests call prepare_manifest().
-ieo_dbt_project.prepare_if_dev()
 
 
 def prepare_manifest() -> None:
@@ -25,6 +23,15 @@ def prepare_manifest() -> None:
     # dagster-dbt's preparer looks dbt up on PATH; make it find the one beside this interpreter.
     os.environ["PATH"] = os.pathsep.join([str(DBT_EXECUTABLE.parent), os.environ.get("PATH", "")])
     ieo_dbt_project.preparer.prepare(ieo_dbt_project)
+
+
+# Under `dagster dev` the manifest is rebuilt on every load; the CLI and the tests call
+# prepare_manifest() before they run. Any other first load of a fresh checkout (a webserver, a daemon,
+# `dagster definitions validate`, a test that builds the definitions) would otherwise fail on a missing
+# target/manifest.json, so it is built here once when absent.
+ieo_dbt_project.prepare_if_dev()
+if not ieo_dbt_project.manifest_path.exists():
+    prepare_manifest()
 
 
 def release_warehouse_connection() -> None:

@@ -32,7 +32,7 @@ def raw_dir(small_sample, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def repository(raw_dir):
+def repository(raw_dir, dbt_manifest):
     from ieo.settings import Settings
     from orchestration.definitions import build_definitions
 
