@@ -17,7 +17,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+## The CDN files GX's Data Docs pages load, pinned in checks/data_docs_assets, so each site opens offline.
+DOCS_ASSETS := checks/data_docs_assets
+$(DOCS_ASSETS)/node_modules/.installed: $(DOCS_ASSETS)/package.json $(DOCS_ASSETS)/package-lock.json
+	@command -v npm >/dev/null || ($(APT_INSTALL) nodejs npm)
+	cd $(DOCS_ASSETS) && npm ci --silent
+	touch $@
+
+install: $(VENV)/.installed $(DOCS_ASSETS)/node_modules/.installed
 
 ## A CJK font, so that the report's Chinese labels are drawn (Debian's fonts-noto-cjk).
 fonts:

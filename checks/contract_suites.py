@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from checks.duckdb_dialect import close_connections, duckdb_url
+from checks.offline_data_docs import make_offline
 from ieo import contract as c
 from ieo.raw_reader import SOURCE_ROW, RawError, RawTable
 from ieo.reference import country_lookup, province_lookup, taxonomy_lookup
@@ -35,6 +36,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 from great_expectations.expectations.row_conditions import Column as RowColumn  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
 
 RULE = "rule"  # the meta key holding the human wording of an expectation
 ENGINES = ("duckdb", "pandas")
@@ -381,4 +383,9 @@ def validate_edition(
             close_connections()
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])
+        external = make_offline(docs_dir)
+        if external:
+            logger.warning(
+                "the Data Docs at %s load %d addresses from the internet (%s ...); run `make install` to "
+                "install checks/data_docs_assets so that they open offline", docs_dir, len(external), external[0])
     return EditionValidation(outcomes, Path(docs_dir) / "index.html" if docs_dir is not None else None)
