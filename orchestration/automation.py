@@ -33,6 +33,20 @@ STABLE_SECONDS_VARIABLE = "IEO_RAW_STABLE_SECONDS"
 DEFAULT_STABLE_SECONDS = 300
 
 
+def stable_seconds(environ) -> float:
+    """How long a drop must stay untouched; a value that is not a number of seconds stops the tick, named."""
+    text = environ.get(STABLE_SECONDS_VARIABLE, "").strip()
+    if not text:
+        return float(DEFAULT_STABLE_SECONDS)
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise ValueError(f"{STABLE_SECONDS_VARIABLE} must be a number of seconds, 0 or more; it is {text!r}")
+    return seconds
+
+
 def annual_edition(scheduled: dt.datetime) -> int:
     """The edition the annual run finalises: the year before the one the run falls in."""
     return scheduled.year - 1
@@ -102,7 +116,7 @@ def drop_requests(raw_dir: Path, cursor: dict, now: float, stable_seconds: float
            f"holds every contract table untouched for {STABLE_SECONDS_VARIABLE} seconds (default "
            f"{DEFAULT_STABLE_SECONDS}), requests a provisional run of that edition only.")
 def raw_drop_sensor(context: dg.SensorEvaluationContext):
-    stable = float(os.environ.get(STABLE_SECONDS_VARIABLE, DEFAULT_STABLE_SECONDS))
+    stable = stable_seconds(os.environ)
     cursor = json.loads(context.cursor) if context.cursor else {}
     requests, updated, notes = drop_requests(Settings.from_env().raw_dir, cursor, time.time(), stable)
     for note in notes:

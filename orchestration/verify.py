@@ -9,6 +9,7 @@ run are the only parts allowed to differ, since they name the run.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -24,6 +25,7 @@ from ieo.report.build import REPORT_FILE, RUN_SPECIFIC
 from ieo.settings import Settings
 
 MATCH, DIFFERS, MISSING, EXTRA = "match", "DIFFERS", "MISSING", "EXTRA"
+RECOMPUTE_LOG_LINES_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     for sibling in release_dir.parent.iterdir():
         if sibling.name.isdigit() and int(sibling.name) < edition and (sibling / MANIFEST).exists():
             shutil.copytree(sibling, settings.publish_dir / sibling.name)
-    prepare_manifest()
+    with (scratch / "recompute.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        prepare_manifest()
     definitions = build_definitions(settings, options)
     instance = dg.DagsterInstance.ephemeral()
     tags = {TRIGGER_TAG: "verify", RELEASE_KIND_TAG: manifest.get("release_kind", "final")}
@@ -121,12 +124,17 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     if (settings.raw_dir / str(edition - 1)).is_dir():
         steps.append((edition_job.name, str(edition - 1), list(RAW_KEYS.values())))
     steps.append((edition_job.name, str(edition), None))
+    # dagster-dbt echoes dbt's log to stdout; it goes to a log so the findings stay readable.
+    log_path = scratch / "recompute.log"
     for job_name, partition, selection in steps:
-        result = definitions.resolve_job_def(job_name).execute_in_process(
-            instance=instance, partition_key=partition, raise_on_error=False, tags=tags, asset_selection=selection,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
+        with log_path.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            result = definitions.resolve_job_def(job_name).execute_in_process(
+                instance=instance, partition_key=partition, raise_on_error=False, tags=tags, asset_selection=selection,
+                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
         if not result.success:
-            raise RuntimeError(f"the recomputation's {job_name} run for {partition or 'reference data'} failed")
+            tail = "\n".join(log_path.read_text(encoding="utf-8").splitlines()[-RECOMPUTE_LOG_LINES_SHOWN:])
+            raise RuntimeError(f"the recomputation's {job_name} run for {partition or 'reference data'} failed; "
+                               f"the end of its dbt log:\n{tail}")
     return settings.publish_dir / str(edition)
 
 

@@ -15,6 +15,7 @@ from orchestration.automation import (
     annual_final_release,
     quarterly_provisional_release,
     raw_drop_sensor,
+    stable_seconds,
 )
 from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 from tests.conftest import tree_bytes
@@ -123,6 +124,13 @@ def test_the_sensor_waits_for_a_complete_and_settled_folder(raw_dir, repository,
     monkeypatch.setenv("IEO_RAW_STABLE_SECONDS", "0")
     requests, _, _ = sense(repository, cursor)
     assert [r.partition_key for r in requests] == ["2020"]
+
+
+@pytest.mark.parametrize("setting", ["five minutes", "-1", "nan"])
+def test_a_stable_interval_that_is_not_a_number_of_seconds_is_named(setting):
+    with pytest.raises(ValueError, match=f"IEO_RAW_STABLE_SECONDS must be a number of seconds, 0 or more; it is '{setting}'"):
+        stable_seconds({"IEO_RAW_STABLE_SECONDS": setting})
+    assert stable_seconds({}) == 300 and stable_seconds({"IEO_RAW_STABLE_SECONDS": " 2.5 "}) == 2.5
 
 
 def release(kind: str, value: float) -> Release:

@@ -49,3 +49,4 @@ def test_verify_reproduces_the_sample_release_and_catches_a_tampered_csv(release
     files = sum(1 for p in release.rglob("*") if p.is_file())
     assert f"NOT reproduced: {files - 1} of {files} files match byte for byte" in out
     assert out.count("ok   input ") == 9
+    assert "Running with dbt" not in out and " of 21 START seed" not in out  # dbt's log goes to the scratch log
