@@ -6,6 +6,8 @@ Each scale's sample edition 2019 is read and written once as a load; then the ni
 suites validate that same load with each engine in turn (alternating, so drift on
 this noisy machine hits both), without Data Docs, and once more with them. The
 figure is the median; the ratio is DuckDB's median over pandas' in the same process.
+Making a built site open offline (copying the pinned CDN files in, rewriting its
+pages) is timed on its own, as the median of ``--repeats`` passes over one site.
 """
 
 import argparse
@@ -19,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 from checks.contract_suites import ENGINES, validate_edition  # noqa: E402
+from checks.offline_data_docs import make_offline  # noqa: E402
 from ieo.raw_reader import read_edition  # noqa: E402
 from ieo.sample.generator import generate  # noqa: E402
 from ieo.warehouse import write_load  # noqa: E402
@@ -66,6 +69,14 @@ def main() -> None:
             spread = f"min {min(times[engine]):.2f}, max {max(times[engine]):.2f}"
             print(f"  {engine:7s} validate median {medians[engine]:.2f} s ({spread}); with Data Docs, one run {docs[engine]:.2f} s")
         print(f"  duckdb / pandas = {medians['duckdb'] / medians['pandas']:.2f}x; both engines give the same verdicts")
+        site = work / f"docs-pandas-{scale:g}"
+        offline = []
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            assert make_offline(site) == [], "the site still loads external addresses"
+            offline.append(time.perf_counter() - started)
+        size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+        print(f"  offline Data Docs: median {statistics.median(offline):.3f} s per site; the site is {size:,} bytes")
 
 
 if __name__ == "__main__":
