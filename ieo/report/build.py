@@ -11,6 +11,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,26 +38,50 @@ SECTIONS = {
 }
 
 
+# Codes that look like numbers but are labels (GB/T 2260 province codes, region codes).
+_TEXT_COLUMNS = {"province_code": str, "province": str, "region_code": str, "dimension_value": str}
+
+
+class _CsvFolder(Mapping[str, pd.DataFrame]):
+    """A release's folder of CSVs by table id; each file is read the first time it is asked for.
+
+    Earlier releases are consulted for a few tables only (composition, last year's figures).
+    """
+
+    def __init__(self, folder: Path):
+        self._paths = {p.stem: p for p in sorted(folder.glob("*.csv"))}
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, table_id: str) -> pd.DataFrame:
+        if table_id not in self._frames:
+            self._frames[table_id] = pd.read_csv(self._paths[table_id], dtype=_TEXT_COLUMNS)
+        return self._frames[table_id]
+
+    def __contains__(self, table_id: object) -> bool:
+        return table_id in self._paths
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 @dataclass
 class PublishedRelease:
     """A release folder read back: its tables, index files and manifest."""
 
     folder: Path
     edition: int
-    tables: dict[str, pd.DataFrame]
-    index: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
+    index: Mapping[str, pd.DataFrame]
     manifest: dict
 
     @classmethod
     def read(cls, folder: Path) -> "PublishedRelease":
+        folder = Path(folder)
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-
-        def frames(sub: str) -> dict[str, pd.DataFrame]:
-            return {p.stem: pd.read_csv(p, dtype={"province_code": str, "province": str, "region_code": str,
-                                                   "dimension_value": str})
-                    for p in sorted((folder / sub).glob("*.csv"))}
-
-        return cls(Path(folder), int(manifest["edition"]), frames("tables"), frames("index"), manifest)
+        return cls(folder, int(manifest["edition"]), _CsvFolder(folder / "tables"), _CsvFolder(folder / "index"), manifest)
 
 
 @dataclass
@@ -464,9 +489,9 @@ def earlier_releases(release: PublishedRelease) -> dict[int, PublishedRelease]:
     return history
 
 
-def build_sections(release: PublishedRelease) -> list[Section]:
-    """Every section of the report, in order, with its tables and charts."""
-    history = earlier_releases(release)
+def build_sections(release: PublishedRelease, history: dict[int, PublishedRelease] | None = None) -> list[Section]:
+    """Every section of the report, in order, with its tables and charts (``history``: earlier releases)."""
+    history = earlier_releases(release) if history is None else history
     previous = history.get(release.edition - 1)
     return [
         composition_section(release, history),
@@ -483,10 +508,11 @@ def build_sections(release: PublishedRelease) -> list[Section]:
 def render_report(release_dir: Path) -> str:
     """The report of the release in ``release_dir``, with earlier editions' releases beside it for history."""
     release = PublishedRelease.read(Path(release_dir))
-    sections = build_sections(release)
+    history = earlier_releases(release)
+    sections = build_sections(release, history)
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    previous = release.edition - 1 if (release.folder.parent / str(release.edition - 1) / "manifest.json").exists() else None
+    previous = release.edition - 1 if release.edition - 1 in history else None
     return environment.get_template("report.html.j2").render(
         edition=release.edition, sections=sections, manifest=release.manifest, previous_edition=previous,
         run=release.manifest.get("run", {}),
