@@ -115,7 +115,9 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     for sibling in release_dir.parent.iterdir():
         if sibling.name.isdigit() and int(sibling.name) < edition and (sibling / MANIFEST).exists():
             shutil.copytree(sibling, settings.publish_dir / sibling.name)
-    with (scratch / "recompute.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+    # dagster-dbt echoes dbt's log to stdout; it goes to a log so the findings stay readable.
+    log_path = scratch / "recompute.log"
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         prepare_manifest()
     definitions = build_definitions(settings, options)
     instance = dg.DagsterInstance.ephemeral()
@@ -124,8 +126,6 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     if (settings.raw_dir / str(edition - 1)).is_dir():
         steps.append((edition_job.name, str(edition - 1), list(RAW_KEYS.values())))
     steps.append((edition_job.name, str(edition), None))
-    # dagster-dbt echoes dbt's log to stdout; it goes to a log so the findings stay readable.
-    log_path = scratch / "recompute.log"
     for job_name, partition, selection in steps:
         with log_path.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
             result = definitions.resolve_job_def(job_name).execute_in_process(
