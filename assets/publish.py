@@ -18,7 +18,8 @@ from assets.dbt_models import LINEAGE_SCHEMA, MART_KEYS
 from assets.index import INDEX_SCHEMA, IndexSettings, index_key
 from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
 from assets.quality import QUALITY_SCHEMA, RECONCILIATION, computed_tables, report_figure_checks
-from ieo.lineage import Step, build_lineage, file_sha256, render_lineage_html, source_file_of
+from ieo.lineage import Step, build_lineage, render_lineage_html, source_file_of
+from ieo.raw_reader import sha256_of
 from ieo.release import FINAL, Release, ReleaseRefused, code_version, publish
 from ieo.settings import PROJECT_ROOT, SEEDS_DIR
 from ieo.warehouse import connect, current_load_files, edition_rows, load_record
@@ -174,7 +175,7 @@ def lineage_steps(context: dg.AssetExecutionContext, settings: IeoSettings, chec
                 else "raw load" if key.path[0] == "raw" else "python")
         # dbt gives each model the checksum of its SQL; a Python step is named by its module's hash and the commit.
         version = node.code_version or (
-            f"{source}@{file_sha256(PROJECT_ROOT / source)[:12]} (commit {commit[:12]})" if source else None)
+            f"{source}@{sha256_of(PROJECT_ROOT / source)[:12]} (commit {commit[:12]})" if source else None)
         column_deps = dbt_columns.get(name, {})
         steps[name] = Step(name, kind, parents, column_deps, version, source, by_asset.get(name, []))
     return steps
@@ -187,7 +188,7 @@ def seed_hashes(steps: dict[str, Step]) -> dict[str, str]:
         if step.kind == "seed":
             path = SEEDS_DIR / f"{name}.csv"
             if path.exists():
-                found[name] = file_sha256(path)
+                found[name] = sha256_of(path)
     return found
 
 

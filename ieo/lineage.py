@@ -13,16 +13,13 @@ release and `ieo verify` compares them like the tables.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
+from ieo.report import render_template
 from ieo.settings import PROJECT_ROOT
 
 WHOLE_TABLE = "*"  # a dependency on a table's rows as a whole, not on one column
-TEMPLATES = Path(__file__).parent / "report" / "templates"
 SOURCE_LAYERS = ("raw", "reference", "report")  # where lineage ends: the contract tables and the seeds
 
 
@@ -63,10 +60,6 @@ def sql_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]]) -
                   for n in node.walk() if not n.downstream and isinstance(n.source, exp.Table)}
         found[column] = sorted(leaves)
     return found
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def upstream_of(steps: dict[str, Step], asset: str, column: str) -> list[tuple[str, str]]:
@@ -155,9 +148,7 @@ def _assets(names: list[str]) -> set[str]:
 
 def render_lineage_html(lineage: dict) -> str:
     """A static page of the lineage document: no scripts, no external requests."""
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return environment.get_template("lineage.html.j2").render(lineage=lineage, whole_table=WHOLE_TABLE)
+    return render_template("lineage.html.j2", lineage=lineage, whole_table=WHOLE_TABLE)
 
 
 def source_file_of(path: str | None) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ieo.index.options import IndexOptions
+from ieo.raw_reader import sha256_of
 from ieo.release import MANIFEST, code_version
 from ieo.report.build import REPORT_FILE, RUN_SPECIFIC
 from ieo.settings import Settings
@@ -74,7 +74,7 @@ def check_inputs(manifest: dict, raw_dir: Path) -> list[Finding]:
         if not path.exists():
             findings.append(Finding("input", item["file"], MISSING, f"not found under {raw_dir}"))
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = sha256_of(path)
         status = MATCH if digest == item["sha256"] else DIFFERS
         findings.append(Finding("input", item["file"], status, "" if status == MATCH else f"sha256 {digest[:16]}..."))
     return findings

@@ -16,8 +16,6 @@ for _var, _value in {
 
 from ieo.sample.generator import generate  # noqa: E402
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
 
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:

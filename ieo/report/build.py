@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ieo.reference import reference_table, report_table
-from ieo.report import charts
+from ieo.report import charts, render_template
 from ieo.report.charts import Chart
 
-TEMPLATES = Path(__file__).with_name("templates")
 REPORT_FILE = "report.html"
 # Paragraphs that name the run (its id, its raw load's Data Docs): the only run-specific bytes of a report.
 RUN_SPECIFIC = re.compile(rb'<p class="run-specific">.*?</p>', re.S)
@@ -510,11 +508,9 @@ def render_report(release_dir: Path) -> str:
     release = PublishedRelease.read(Path(release_dir))
     history = earlier_releases(release)
     sections = build_sections(release, history)
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     previous = release.edition - 1 if release.edition - 1 in history else None
-    return environment.get_template("report.html.j2").render(
-        edition=release.edition, sections=sections, manifest=release.manifest, previous_edition=previous,
+    return render_template(
+        "report.html.j2", edition=release.edition, sections=sections, manifest=release.manifest, previous_edition=previous,
         run=release.manifest.get("run", {}),
     )
 
