@@ -2,29 +2,29 @@
 
 weights -> index (scores, levels, contributions) -> rank uncertainty and coherence. Each
 reads the edition's `marts.province_indicators` and writes to the warehouse's
-`composite_index` schema; the index's assumptions come from the `index_settings` resource.
+`index` schema; the index's assumptions come from the `index_settings` resource.
 """
 
 import dagster as dg
 import pandas as pd
 
-from assets.common import OWNER, check_results
 from checks.index_checks import INDEX_CHECKS, WEIGHT_CHECKS
+from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from glue.resources import IeoSettings
+from glue.results import OWNER, run_checks
+from ieo import names
 from ieo.index.coherence import coherence
 from ieo.index.compute import compute_index
 from ieo.index.options import IndexOptions, choose_weights, weights_table
 from ieo.index.uncertainty import monte_carlo
 from ieo.index.weights import tree_from_frame
 from ieo.warehouse import connect, edition_rows, replace_edition_tables
-from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from orchestration.resources import IeoSettings
 
-INDEX_SCHEMA = "composite_index"
-PROVINCE_INDICATORS = dg.AssetKey(["marts", "province_indicators"])
+PROVINCE_INDICATORS = dg.AssetKey(list(names.PROVINCE_INDICATORS.asset_path))
 
 
 def index_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["index", name])
+    return dg.AssetKey(list(names.TABLE[name].asset_path))
 
 
 class IndexSettings(dg.ConfigurableResource):
@@ -55,12 +55,12 @@ def read_table(settings: IeoSettings, table: str, edition: int) -> pd.DataFrame:
 
 
 def read_indicators(settings: IeoSettings, edition: int) -> pd.DataFrame:
-    return read_table(settings, "marts.province_indicators", edition).sort_values("province_code").reset_index(drop=True)
+    return read_table(settings, names.PROVINCE_INDICATORS.relation, edition).sort_values("province_code").reset_index(drop=True)
 
 
 def stored_tree(settings: IeoSettings, edition: int):
     """The weight tree the edition's index was computed with, as published."""
-    frame = read_table(settings, f"{INDEX_SCHEMA}.weights", edition)
+    frame = read_table(settings, names.TABLE["weights"].relation, edition)
     tree, _ = tree_from_frame(frame, str(frame["source"].iloc[0]))
     return tree
 
@@ -71,8 +71,8 @@ def _preview(frame: pd.DataFrame, rows: int = 12) -> dg.MetadataValue:
 
 @dg.asset(
     key=index_key("weights"),
-    deps=[PROVINCE_INDICATORS, dg.AssetKey(["reference", "index_weights"])],  # the seed is read from its file
-    group_name="index",
+    deps=[PROVINCE_INDICATORS, dg.AssetKey([names.REFERENCE, "index_weights"])],  # the seed is read from its file
+    group_name=names.INDEX,
     kinds={"python", "duckdb"},
     owners=[OWNER],
     partitions_def=edition_partitions,
@@ -88,7 +88,7 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
     options = index_settings.options()
     choice = choose_weights(options, read_indicators(settings, edition))
     table = weights_table(choice.tree)
-    replace_edition_tables(settings.warehouse_path, INDEX_SCHEMA, edition, {"weights": table})
+    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, {"weights": table})
     yield dg.MaterializeResult(metadata={
         "dagster/row_count": len(table),
         "weights_source": choice.tree.source,
@@ -98,22 +98,22 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
         "ahp_consistency": _preview(choice.diagnostics) if len(choice.diagnostics) else "not AHP",
         "preview": _preview(table, 40),
     })
-    yield from check_results(settings, edition, index_key("weights"), WEIGHT_CHECKS)
+    yield from run_checks(settings.warehouse_path, edition, index_key("weights"), WEIGHT_CHECKS)
 
 
 @dg.multi_asset(
     name="competitiveness_index",
     specs=[
         dg.AssetSpec(index_key("competitiveness_index"), deps=[PROVINCE_INDICATORS, index_key("weights")],
-                     group_name="index", kinds={"python", "duckdb"}, owners=[OWNER],
+                     group_name=names.INDEX, kinds={"python", "duckdb"}, owners=[OWNER],
                      description="Each province's competitiveness score and rank, with every pillar's score and "
                      "rank: the report's section VI ranking."),
         dg.AssetSpec(index_key("index_levels"), deps=[PROVINCE_INDICATORS, index_key("weights")],
-                     group_name="index", kinds={"python", "duckdb"}, owners=[OWNER],
+                     group_name=names.INDEX, kinds={"python", "duckdb"}, owners=[OWNER],
                      description="Every province's score and rank at every level: index, pillars, sub-pillars and "
                      "normalised indicators."),
         dg.AssetSpec(index_key("indicators"), deps=[PROVINCE_INDICATORS, index_key("weights")],
-                     group_name="index", kinds={"python", "duckdb"}, owners=[OWNER],
+                     group_name=names.INDEX, kinds={"python", "duckdb"}, owners=[OWNER],
                      description="Each province's raw and normalised indicator values, weights and contributions "
                      "(effective weight x normalised value): why a province ranks where it does."),
     ],
@@ -130,24 +130,24 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
     result = compute_index(read_indicators(settings, edition), stored_tree(settings, edition),
                            options.normalisation, options.aggregation)
     tables = {"competitiveness_index": result.index, "index_levels": result.levels, "indicators": result.indicators}
-    replace_edition_tables(settings.warehouse_path, INDEX_SCHEMA, edition, tables)
+    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, tables)
     for name, frame in tables.items():
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
             "dagster/row_count": len(frame), "normalisation": options.normalisation,
             "aggregation": options.aggregation, "preview": _preview(frame)})
-    yield from check_results(settings, edition, index_key("competitiveness_index"), INDEX_CHECKS)
+    yield from run_checks(settings.warehouse_path, edition, index_key("competitiveness_index"), INDEX_CHECKS)
 
 
 @dg.multi_asset(
     name="index_robustness",
     specs=[
         dg.AssetSpec(index_key("rank_uncertainty"), deps=[index_key("competitiveness_index"), index_key("weights")],
-                     group_name="index", kinds={"python", "duckdb"}, owners=[OWNER],
+                     group_name=names.INDEX, kinds={"python", "duckdb"}, owners=[OWNER],
                      description="How firm each province's rank is: its nominal rank beside the median rank and the "
                      "5th-95th percentile interval over Monte Carlo variants of the weights (+-20% at every level), "
                      "the normalisation and the aggregation, and the mean absolute rank shift."),
         dg.AssetSpec(index_key("sensitivity"), deps=[index_key("competitiveness_index"), index_key("weights")],
-                     group_name="index", kinds={"python", "duckdb"}, owners=[OWNER],
+                     group_name=names.INDEX, kinds={"python", "duckdb"}, owners=[OWNER],
                      description="Which assumption moves the ranks: first-order and total sensitivity indices of "
                      "weights, normalisation and aggregation, per province rank and for the mean rank shift."),
     ],
@@ -159,11 +159,11 @@ def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, i
     """Monte Carlo uncertainty (seeded) and Saltelli sensitivity analysis of the ranks."""
     edition = int(context.partition_key)
     options = index_settings.options()
-    nominal = read_table(settings, f"{INDEX_SCHEMA}.competitiveness_index", edition).set_index("province_code")["rank"]
+    nominal = read_table(settings, f"{names.INDEX}.competitiveness_index", edition).set_index("province_code")["rank"]
     result = monte_carlo(read_indicators(settings, edition), stored_tree(settings, edition), nominal,
                          options.monte_carlo_runs, options.monte_carlo_seed, options.weight_spread)
     tables = {"rank_uncertainty": result.ranks, "sensitivity": result.sensitivity}
-    replace_edition_tables(settings.warehouse_path, INDEX_SCHEMA, edition, tables)
+    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, tables)
     for name, frame in tables.items():
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
             "dagster/row_count": len(frame), "runs": result.runs, "seed": result.seed,
@@ -173,7 +173,7 @@ def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, i
 @dg.asset(
     key=index_key("coherence"),
     deps=[index_key("competitiveness_index"), index_key("weights")],
-    group_name="index",
+    group_name=names.INDEX,
     kinds={"python", "duckdb"},
     owners=[OWNER],
     partitions_def=edition_partitions,
@@ -188,5 +188,5 @@ def index_coherence(context: dg.AssetExecutionContext, settings: IeoSettings, in
     tree = stored_tree(settings, edition)
     result = compute_index(read_indicators(settings, edition), tree, options.normalisation, options.aggregation)
     table = coherence(result, tree)
-    replace_edition_tables(settings.warehouse_path, INDEX_SCHEMA, edition, {"coherence": table})
+    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, {"coherence": table})
     return dg.MaterializeResult(metadata={"dagster/row_count": len(table), "preview": _preview(table, 40)})

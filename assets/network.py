@@ -10,20 +10,20 @@ import dataclasses
 import dagster as dg
 import pandas as pd
 
-from assets.common import OWNER, check_results
 from checks.network_checks import NETWORK_STATISTICS_CHECKS
+from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from glue.resources import IeoSettings
+from glue.results import OWNER, run_checks
+from ieo import names
 from ieo.network.graph import build_value_network
-from ieo.network.tables import STATISTICS, WHOLE, NetworkOptions, network_tables
+from ieo.network.tables import STATISTICS, NetworkOptions, network_tables
 from ieo.reference import organization_aliases
 from ieo.warehouse import connect, edition_rows, replace_edition_tables
-from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from orchestration.resources import IeoSettings
 
-NETWORK_SCHEMA = "network"
 DEFAULTS = NetworkOptions()
-STATS_TABLE = "value_network_stats"
-INPUT_MODELS = (dg.AssetKey(["intermediate", "int_network_nodes"]), dg.AssetKey(["staging", "stg_relations"]),
-                dg.AssetKey(["reference", "named_organizations"]))  # the focal enterprises' aliases, read from the seed
+STATS_TABLE = names.NETWORK_STATS
+INPUT_MODELS = (dg.AssetKey([names.INTERMEDIATE, "int_network_nodes"]), dg.AssetKey([names.STAGING, "stg_relations"]),
+                dg.AssetKey([names.REFERENCE, "named_organizations"]))  # the focal enterprises' aliases, read from the seed
 
 _DEFINITIONS = "\n".join(f"- **{label}**: {definition}" for label, definition in STATISTICS.values())
 TABLE_DESCRIPTIONS = {
@@ -48,7 +48,8 @@ TABLE_DESCRIPTIONS = {
     "network_core_edges": "The pairs of core organisations linked by at least one relation, with the number of "
     "relations between them in either direction.",
 }
-NETWORK_KEYS = {name: dg.AssetKey([NETWORK_SCHEMA, name]) for name in TABLE_DESCRIPTIONS}
+NETWORK_KEYS = {t.table_id: dg.AssetKey(list(t.asset_path)) for t in names.NETWORK_TABLES}
+assert NETWORK_KEYS.keys() == TABLE_DESCRIPTIONS.keys(), "every network table of ieo.names needs a description"
 
 
 class NetworkConfig(dg.Config):
@@ -73,9 +74,9 @@ def read_network_inputs(settings: IeoSettings, edition: int) -> tuple[pd.DataFra
     """The edition's nodes (intermediate.int_network_nodes) and relations (staging.stg_relations)."""
     con = connect(settings.warehouse_path)
     try:
-        nodes = edition_rows(con, "intermediate.int_network_nodes", edition, order="org_id")
+        nodes = edition_rows(con, f"{names.INTERMEDIATE}.int_network_nodes", edition, order="org_id")
         relations = con.execute(
-            """SELECT relation_id, sample_id, counterpart_id, relation_type FROM staging.stg_relations
+            f"""SELECT relation_id, sample_id, counterpart_id, relation_type FROM {names.STAGING}.stg_relations
                WHERE edition = ? ORDER BY relation_id""",
             [edition],
         ).df()
@@ -100,7 +101,7 @@ def _preview(frame: pd.DataFrame, rows: int = 15) -> dg.MetadataValue:
         dg.AssetSpec(
             key,
             description=TABLE_DESCRIPTIONS[name],
-            group_name="network",
+            group_name=names.NETWORK,
             kinds={"python", "networkx", "duckdb"},
             owners=[OWNER],
             deps=INPUT_MODELS,
@@ -125,15 +126,15 @@ def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, sett
     if published.focal_missing:
         context.log.warning(f"focal enterprises not among the sample nodes: {', '.join(published.focal_missing)}")
     tables = published.as_dict()
-    replace_edition_tables(settings.warehouse_path, NETWORK_SCHEMA, edition, tables)
+    replace_edition_tables(settings.warehouse_path, names.NETWORK, edition, tables)
     for name, frame in tables.items():
         metadata = {"dagster/row_count": len(frame), "edition": edition, "preview": _preview(frame)}
         if name == STATS_TABLE:
             metadata.update(_statistics_metadata(frame))
-            whole = frame[frame["network"] == WHOLE].set_index("statistic")
+            whole = frame[frame["network"] == names.WHOLE_NETWORK].set_index("statistic")
             metadata["path_length_method"] = str(whole.at["average_path_length", "method"])
         elif name.startswith("ego_"):
             metadata["focal_enterprises"] = dg.MetadataValue.json(list(options.focal_enterprises))
             metadata["focal_enterprises_missing"] = dg.MetadataValue.json(published.focal_missing)
         yield dg.MaterializeResult(asset_key=NETWORK_KEYS[name], metadata=metadata)
-    yield from check_results(settings, edition, NETWORK_KEYS[STATS_TABLE], NETWORK_STATISTICS_CHECKS)
+    yield from run_checks(settings.warehouse_path, edition, NETWORK_KEYS[STATS_TABLE], NETWORK_STATISTICS_CHECKS)

@@ -11,33 +11,24 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandas as pd
-from dagster._core.event_api import PartitionKeyFilter  # the filter of the check-record query is not re-exported
 
-from assets.common import OWNER
-from assets.dbt_models import LINEAGE_SCHEMA, MART_KEYS
-from assets.index import INDEX_SCHEMA, IndexSettings, index_key
-from assets.network import NETWORK_KEYS, NETWORK_SCHEMA
-from assets.quality import QUALITY_SCHEMA, RECONCILIATION, computed_tables, report_figure_checks
+from assets.index import IndexSettings
+from assets.quality import printed_figure_checks
+from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from glue.resources import IeoSettings
+from glue.results import OWNER
+from glue.tags import RELEASE_KIND_TAG
+from ieo import names
 from ieo.lineage import Step, build_lineage, render_lineage_html, source_file_of
 from ieo.raw_reader import sha256_of
 from ieo.release import FINAL, Release, ReleaseRefused, code_version, publish
+from ieo.release_tables import read_release_tables
 from ieo.settings import PROJECT_ROOT, SEEDS_DIR
 from ieo.warehouse import connect, current_load_files, edition_rows, load_record
-from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from orchestration.resources import IeoSettings
-from orchestration.tags import RELEASE_KIND_TAG
 
-# index table -> row order in the published file
-INDEX_TABLES = {
-    "competitiveness_index": "rank, province_code",
-    "index_levels": "level, node_id, rank, province_code",
-    "indicators": "province_code, indicator_id",
-    "weights": "level, node_id",
-    "rank_uncertainty": "nominal_rank, province_code",
-    "sensitivity": "factor, output",
-    "coherence": "pillar_id, indicator_id NULLS FIRST",
-}
-INDEX_KEYS = [index_key(name) for name in INDEX_TABLES]
+# How many of a partitioned check's latest executions are searched for the edition's.
+PARTITION_LOOKBACK = 200
+PUBLISHED_KEYS = [dg.AssetKey(list(t.asset_path)) for t in names.PUBLISHED_TABLES]
 
 
 LINEAGE_JSON, LINEAGE_HTML = "lineage.json", "lineage.html"
@@ -45,18 +36,6 @@ LINEAGE_JSON, LINEAGE_HTML = "lineage.json", "lineage.html"
 
 class PublicationBlocked(Exception):
     """An upstream check failed or has not run for the edition."""
-
-
-def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """The edition's published tables (marts and network) by table id, and the index tables."""
-    con = connect(warehouse)
-    try:
-        tables = computed_tables(con, edition)
-        tables["reconciliation"] = edition_rows(con, f"{QUALITY_SCHEMA}.reconciliation", edition, "figure")
-        index = {name: edition_rows(con, f"{INDEX_SCHEMA}.{name}", edition, order) for name, order in INDEX_TABLES.items()}
-    finally:
-        con.close()
-    return tables, index
 
 
 def read_inputs(warehouse: Path, raw_dir: Path, edition: int) -> tuple[list[dict], dict, bool]:
@@ -89,7 +68,7 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
         frontier += [p for p in parents if p not in ancestors]
         ancestors |= set(parents)
     # The report-figure checks run with the (unpartitioned) seeds, outside this job's graph; they only warn.
-    warn_only = {key for check in report_figure_checks for key in check.check_keys}
+    warn_only = {key for check in printed_figure_checks for key in check.check_keys}
     check_keys = sorted({k for k in graph.asset_check_keys if k.asset_key in ancestors} | warn_only,
                         key=lambda k: (k.asset_key.to_user_string(), k.name))
     # Results of this run first; a check not run here falls back to its latest record (for this edition
@@ -98,16 +77,12 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     for entry in context.instance.all_logs(context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.asset_check_evaluation_data
         in_run[evaluation.asset_check_key] = "SUCCEEDED" if evaluation.passed else "FAILED"
-    storage = context.instance.event_log_storage
-    earlier_keys = [k for k in check_keys if k not in in_run]
-    partitioned = [k for k in earlier_keys if k not in warn_only and graph.get(k.asset_key).is_partitioned]
-    earlier = dict(storage.get_latest_asset_check_execution_by_key(
-        partitioned, partition_filter=PartitionKeyFilter(key=context.partition_key)))
-    earlier.update(storage.get_latest_asset_check_execution_by_key([k for k in earlier_keys if k not in partitioned]))
+    earlier = latest_check_results(context.instance, [k for k in check_keys if k not in in_run],
+                                   {k.asset_key for k in check_keys if k not in warn_only
+                                    and graph.get(k.asset_key).is_partitioned}, context.partition_key)
     results, blocked = [], []
     for key in check_keys:
-        record = earlier.get(key)
-        status = in_run.get(key) or (record.status.value if record else "NOT_RUN")
+        status = in_run.get(key) or earlier.get(key, "NOT_RUN")
         blocking = key not in warn_only and graph.get_check_spec(key).blocking
         results.append({"asset": key.asset_key.to_user_string(), "check": key.name, "status": status,
                         "blocking": blocking})
@@ -119,13 +94,29 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     return results
 
 
+def latest_check_results(instance: dg.DagsterInstance, keys: list[dg.AssetCheckKey],
+                         partitioned_assets: set[dg.AssetKey], partition: str) -> dict[dg.AssetCheckKey, str]:
+    """Each check's latest status (for a partitioned asset, its latest of this partition), e.g. SUCCEEDED or FAILED."""
+    found = {}
+    for key in keys:
+        if key.asset_key in partitioned_assets:
+            # The execution is recorded under its partition when planned; its result may be recorded without it.
+            history = instance.event_log_storage.get_asset_check_execution_history(key, limit=PARTITION_LOOKBACK)
+            planned = next((r for r in history if r.partition == partition), None)
+            record = planned and next((r for r in history if r.run_id == planned.run_id
+                                       and r.status.value != "PLANNED"), planned)
+        else:
+            record = instance.get_latest_asset_check_evaluation_record(key)
+        if record is not None:
+            found[key] = record.status.value
+    return found
+
+
 def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFrame]) -> dict[str, tuple[str, list[str]]]:
     """Release file -> (the asset that produced it, its columns)."""
-    marts = {k.path[-1] for k in MART_KEYS}
-    producer = {name: f"marts/{name}" if name in marts else f"{NETWORK_SCHEMA}/{name}" for name in tables}
-    producer[RECONCILIATION.path[-1]] = RECONCILIATION.to_user_string()
-    found = {f"tables/{name}.csv": (producer[name], list(frame.columns)) for name, frame in tables.items()}
-    found.update({f"index/{name}.csv": (index_key(name).to_user_string(), list(frame.columns))
+    producer = {t.table_id: "/".join(t.asset_path) for t in names.PUBLISHED_TABLES}
+    found = {f"{names.TABLES_FOLDER}/{name}.csv": (producer[name], list(frame.columns)) for name, frame in tables.items()}
+    found.update({f"{names.INDEX_FOLDER}/{name}.csv": (producer[name], list(frame.columns))
                   for name, frame in index.items()})
     return found
 
@@ -136,7 +127,7 @@ def read_dbt_columns(warehouse: Path, edition: int) -> dict[str, dict[str, list[
     found: dict[str, dict[str, list[tuple[str, str]]]] = {}
     try:
         try:
-            rows = edition_rows(con, f"{LINEAGE_SCHEMA}.dbt_columns", edition).itertuples(index=False)
+            rows = edition_rows(con, f"{names.LINEAGE}.dbt_columns", edition).itertuples(index=False)
         except duckdb.CatalogException:  # a warehouse whose models ran before lineage was recorded
             return found
         for asset, column, upstream, upstream_column in rows:
@@ -171,8 +162,8 @@ def lineage_steps(context: dg.AssetExecutionContext, settings: IeoSettings, chec
         frontier += list(node.parent_keys)
         references = node.metadata.get("dagster/code_references")
         source = source_file_of(references.code_references[0].file_path) if references else None
-        kind = ("seed" if key.path[0] in ("reference", "report") else "dbt" if "dbt" in node.kinds
-                else "raw load" if key.path[0] == "raw" else "python")
+        kind = ("seed" if key.path[0] in (names.REFERENCE, names.REPORT) else "dbt" if "dbt" in node.kinds
+                else "raw load" if key.path[0] == names.RAW else "python")
         # dbt gives each model the checksum of its SQL; a Python step is named by its module's hash and the commit.
         version = node.code_version or (
             f"{source}@{sha256_of(PROJECT_ROOT / source)[:12]} (commit {commit[:12]})" if source else None)
@@ -193,9 +184,9 @@ def seed_hashes(steps: dict[str, Step]) -> dict[str, str]:
 
 
 @dg.asset(
-    key=dg.AssetKey(["publish", "published_release"]),
-    deps=[*MART_KEYS, *NETWORK_KEYS.values(), *INDEX_KEYS, RECONCILIATION],
-    group_name="publish",
+    key=dg.AssetKey([names.PUBLISH, "published_release"]),
+    deps=PUBLISHED_KEYS,
+    group_name=names.PUBLISH,
     kinds={"python"},
     owners=[OWNER],
     partitions_def=edition_partitions,
@@ -241,7 +232,7 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
         },
     )
     try:
-        target = publish(release, Path(settings.publish_dir))
+        target = publish(release, settings.publish_path)
     except ReleaseRefused as refused:
         raise dg.Failure(description=str(refused)) from None
     return dg.MaterializeResult(metadata={

@@ -1,94 +1,31 @@
 """Raw survey loads: one asset per contract table, partitioned by edition.
 
-Each load is written, audited and published: the edition's rows are written
-under a new load id, the contract's Great Expectations suites validate that
-load, and only a load that passes becomes the edition's current data (see
-``ieo.warehouse``). A failed load is kept with its check results; nothing
-downstream reads it. The tables are materialized together by one multi-asset.
+Each load is written, audited and published by ``checks.raw_load.load_edition``; this module
+shows its outcome in Dagster: a materialization per table and the blocking contract check with
+the failed expectations. The tables are materialized together by one multi-asset.
 """
 
 
-import datetime as dt
-import uuid
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import dagster as dg
 
-from assets.common import OWNER
-from checks.contract_suites import DEFAULT_ENGINE, SuiteOutcome, validate_edition
+from checks.raw_load import load_edition
+from checks.validation import SuiteOutcome
+from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from glue.resources import IeoSettings
+from glue.results import OWNER
 from ieo import contract as c
-from ieo.raw_reader import ContractViolation, RawTable, read_edition
+from ieo import names
+from ieo.raw_reader import ContractViolation
 from ieo.reference import TAXONOMIES
-from ieo.warehouse import RAW_SCHEMA, finish_load, reject_load, sql_type, write_load
-from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from orchestration.resources import IeoSettings
+from ieo.warehouse import sql_type
 
 CONTRACT_CHECK = "contract_suite"
 ERRORS_IN_FAILURE = 20  # errors the step's failure description lists; the metadata table holds up to 200
-RAW_KEYS = {table.name: dg.AssetKey([RAW_SCHEMA, table.name]) for table in c.CONTRACT}
+RAW_KEYS = {table.name: dg.AssetKey([names.RAW, table.name]) for table in c.CONTRACT}
 # The seeds the reader and the suites read (from their files): accepted provinces, countries and taxonomies.
-REFERENCE_INPUTS = [dg.AssetKey(["reference", name]) for name in ("provinces", "countries", *TAXONOMIES)]
-
-
-class SuiteViolation(ContractViolation):
-    """The edition was readable but broke value rules; carries what every suite found.
-
-    The load was kept as failed under ``load_id``; ``data_docs`` is its Data Docs index.
-    """
-
-    def __init__(self, edition: int, load_id: str, outcomes: dict[str, SuiteOutcome], data_docs: Path | None):
-        self.load_id = load_id
-        self.outcomes = outcomes
-        self.data_docs = data_docs
-        super().__init__(edition, [e for o in outcomes.values() for e in o.errors])
-
-
-@dataclass
-class EditionLoad:
-    edition: int
-    load_id: str
-    loaded_at: dt.datetime
-    tables: dict[str, RawTable]
-    outcomes: dict[str, SuiteOutcome]
-    data_docs: Path | None
-    replaced_load_id: str | None
-
-
-def load_edition(
-    raw_dir: Path,
-    warehouse: Path,
-    edition: int,
-    load_id: "str | None" = None,
-    *,
-    engine: str = DEFAULT_ENGINE,
-    docs_dir: Path | None = None,
-) -> EditionLoad:
-    """Write, audit and publish one edition's load.
-
-    Raises ContractViolation when files are unreadable (the attempt is recorded as
-    rejected) and SuiteViolation when the suites fail (the load is kept as failed);
-    either way the edition's current load is unchanged.
-    """
-    load_id = load_id or uuid.uuid4().hex
-    try:
-        tables = read_edition(raw_dir, edition)
-    except ContractViolation as exc:
-        reject_load(warehouse, edition, load_id, engine, [asdict(e) for e in exc.errors])
-        raise
-    loaded_at = write_load(warehouse, edition, tables, load_id, engine)
-    site = Path(docs_dir) / str(edition) / load_id if docs_dir is not None else None
-    validation = validate_edition(tables, edition, engine=engine, warehouse=warehouse, load_id=load_id, docs_dir=site)
-    replaced = finish_load(
-        warehouse,
-        edition,
-        load_id,
-        {name: (o.success, o.failed) for name, o in validation.outcomes.items()},
-        str(validation.data_docs) if validation.data_docs else None,
-    )
-    if not validation.success:
-        raise SuiteViolation(edition, load_id, validation.outcomes, validation.data_docs)
-    return EditionLoad(edition, load_id, loaded_at, tables, validation.outcomes, validation.data_docs, replaced)
+REFERENCE_INPUTS = [dg.AssetKey([names.REFERENCE, name]) for name in ("provinces", "countries", *TAXONOMIES)]
 
 
 def column_schema(table: c.Table) -> dg.TableSchema:
@@ -145,7 +82,7 @@ def _error_table(exc: ContractViolation, limit: int = 200) -> str:
         dg.AssetSpec(
             RAW_KEYS[table.name],
             description=f"Raw survey table `{table.name}`: {table.description}",
-            group_name="raw",
+            group_name=names.RAW,
             kinds={"duckdb", "python", "gx"},
             owners=[OWNER],
             metadata={"dagster/column_schema": column_schema(table), "contract_version": c.CONTRACT_VERSION},
@@ -175,7 +112,7 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings)
             settings.warehouse_path,
             edition,
             context.run_id,
-            engine=settings.validation_engine,
+            engine=settings.engine,
             docs_dir=settings.data_docs_path,
         )
     except ContractViolation as exc:

@@ -1,20 +1,19 @@
 """The published report: report.html in each release folder, rendered from that release's own files."""
 
-from pathlib import Path
-
 import dagster as dg
 
-from assets.common import OWNER
 from assets.publish import published_release
+from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
+from glue.resources import IeoSettings
+from glue.results import OWNER
+from ieo import names
 from ieo.report.build import write_report
-from orchestration.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from orchestration.resources import IeoSettings
 
 
 @dg.asset(
-    key=dg.AssetKey(["publish", "report"]),
+    key=dg.AssetKey([names.PUBLISH, "report"]),
     deps=[published_release],
-    group_name="publish",
+    group_name=names.PUBLISH,
     kinds={"python", "html"},
     owners=[OWNER],
     partitions_def=edition_partitions,
@@ -25,7 +24,7 @@ from orchestration.resources import IeoSettings
     "opens offline.",
 )
 def report(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.MaterializeResult:
-    release_dir = Path(settings.publish_dir) / context.partition_key
+    release_dir = settings.publish_path / context.partition_key
     path, seconds = write_report(release_dir)
     context.log.info(f"wrote {path} ({path.stat().st_size:,} bytes) in {seconds:.1f} s")
     return dg.MaterializeResult(metadata={

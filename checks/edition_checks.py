@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from checks.network_checks import CheckOutcome
+from checks.outcome import CheckOutcome
+from ieo import contract
 from ieo.warehouse import current_load_files
 
 WARN_CHANGE = 0.5  # a subject count moving by more than half from the previous edition is worth a look
@@ -47,13 +48,13 @@ def subject_counts_match_sample_composition(con: duckdb.DuckDBPyConnection, edit
 
 
 def relations_are_well_formed(con: duckdb.DuckDBPyConnection, edition: int) -> CheckOutcome:
-    """No relation links an organisation to itself, and amount_cny appears only on investment and financing."""
+    """No relation links an organisation to itself, and amount_cny appears only on money relations (investment, financing)."""
     self_links, stray_amounts = con.execute(
         """SELECT list(relation_id) FILTER (WHERE sample_id = counterpart_id),
                   list(relation_id) FILTER (WHERE amount_cny IS NOT NULL
-                                              AND relation_type NOT IN ('investment', 'financing'))
-           FROM staging.stg_relations WHERE edition = ?""",
-        [edition],
+                                              AND NOT list_contains($money, relation_type))
+           FROM staging.stg_relations WHERE edition = $edition""",
+        {"edition": edition, "money": list(contract.MONEY_RELATION_TYPES)},
     ).fetchone()
     self_links, stray_amounts = self_links or [], stray_amounts or []
     return CheckOutcome(not (self_links or stray_amounts), {

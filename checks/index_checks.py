@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import duckdb
 
-from checks.network_checks import CheckOutcome
+from checks.outcome import CheckOutcome
+from ieo import names
 from ieo.index.weights import WeightHierarchyError, tree_from_frame
 
-SCHEMA = "composite_index"
+SCHEMA = names.INDEX
 
 
 def weights_hierarchy_valid(con: duckdb.DuckDBPyConnection, edition: int) -> CheckOutcome:

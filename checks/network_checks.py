@@ -8,17 +8,13 @@ itself. They are plain functions; ``assets/network.py`` runs them as blocking ch
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import duckdb
 
-STATS_TABLE = "network.value_network_stats"
+from checks.outcome import CheckOutcome
+from ieo import names
 
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    passed: bool
-    metadata: dict = field(default_factory=dict)
+STATS_TABLE = names.TABLE[names.NETWORK_STATS].relation
 
 
 def _statistics(con: duckdb.DuckDBPyConnection, edition: int) -> dict[tuple[str, str], float]:

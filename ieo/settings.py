@@ -1,23 +1,46 @@
-"""The one settings object: every path the platform reads or writes."""
+"""The one settings object: every path and option the platform reads from its environment.
+
+Settings are read, never written back: the Dagster resources, dbt (through ``--vars``) and
+the Dagster instance are handed their values explicitly, so nothing depends on ``os.environ``
+having been rewritten.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
-# name -> (environment variable, default relative to the project root)
-SETTING_DEFAULTS: dict[str, tuple[str, str]] = {
+# Telemetry off, the one place it is declared: the `ieo` command and the tests apply it to their
+# processes (dbt's and GX's own switches are environment variables; Dagster's is in dagster.yaml).
+TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1"}
+
+VALIDATION_ENGINES = ("duckdb", "pandas")
+# pandas measured faster at scale 10 (benchmarks/bench_validation.py, DEVELOPERS.md).
+DEFAULT_VALIDATION_ENGINE = "pandas"
+
+# Path settings: name -> (environment variable, default relative to the project root).
+PATH_SETTINGS: dict[str, tuple[str, str]] = {
     "raw_dir": ("IEO_RAW_DIR", "data/raw"),
     "warehouse": ("IEO_WAREHOUSE", "data/warehouse.duckdb"),
     "publish_dir": ("IEO_PUBLISH_DIR", "data/published"),
     "dagster_home": ("DAGSTER_HOME", "data/dagster_home"),
     "data_docs_dir": ("IEO_DATA_DOCS_DIR", "data/data_docs"),
 }
+SURVEY_DATE_VARIABLE = "IEO_SURVEY_DATE"
+STABLE_SECONDS_VARIABLE = "IEO_RAW_STABLE_SECONDS"
+VALIDATION_ENGINE_VARIABLE = "IEO_VALIDATION_ENGINE"
+DEFAULT_STABLE_SECONDS = 300.0
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value the platform cannot use; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -27,18 +50,58 @@ class Settings:
     publish_dir: Path
     dagster_home: Path
     data_docs_dir: Path
+    survey_date: dt.date | None = None  # None: 1 January after the edition year
+    raw_stable_seconds: float = DEFAULT_STABLE_SECONDS
+    validation_engine: str = DEFAULT_VALIDATION_ENGINE
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":
-        """Read each setting from its environment variable, else its documented default."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Each setting from ``overrides`` (command-line flags), else its environment variable, else its default."""
         env = os.environ if environ is None else environ
-        values = {}
-        for name, (var, default) in SETTING_DEFAULTS.items():
-            path = Path(env.get(var) or default)
+        values: dict[str, object] = {}
+        for name, (var, default) in PATH_SETTINGS.items():
+            path = Path(overrides.get(name) or env.get(var) or default)
             values[name] = path if path.is_absolute() else (PROJECT_ROOT / path)
+        values["survey_date"] = parse_survey_date(env.get(SURVEY_DATE_VARIABLE, ""))
+        values["raw_stable_seconds"] = parse_stable_seconds(env.get(STABLE_SECONDS_VARIABLE, ""))
+        values["validation_engine"] = parse_engine(env.get(VALIDATION_ENGINE_VARIABLE, ""))
+        values.update({k: v for k, v in overrides.items() if k not in PATH_SETTINGS and v is not None})
         return cls(**values)
 
-    def export(self) -> None:
-        """Write these settings back to the environment, so Dagster code locations see them."""
-        for name, (var, _default) in SETTING_DEFAULTS.items():
-            os.environ[var] = str(getattr(self, name))
+    def edition_survey_date(self, edition: int) -> dt.date:
+        """When the edition's survey ran: the configured date, else 1 January after the edition year."""
+        return self.survey_date or dt.date(edition + 1, 1, 1)
+
+    def as_strings(self) -> dict[str, str]:
+        return {f.name: "" if getattr(self, f.name) is None else str(getattr(self, f.name)) for f in fields(self)}
+
+
+def parse_survey_date(text: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SettingError(f"{SURVEY_DATE_VARIABLE} must be a date as YYYY-MM-DD; it is {text!r}") from None
+
+
+def parse_stable_seconds(text: str) -> float:
+    """How long a raw drop must stay untouched; a value that is not a number of seconds is named."""
+    text = str(text).strip()
+    if not text:
+        return DEFAULT_STABLE_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise SettingError(f"{STABLE_SECONDS_VARIABLE} must be a number of seconds, 0 or more; it is {text!r}")
+    return seconds
+
+
+def parse_engine(text: str) -> str:
+    text = text.strip() or DEFAULT_VALIDATION_ENGINE
+    if text not in VALIDATION_ENGINES:
+        raise SettingError(f"{VALIDATION_ENGINE_VARIABLE} must be one of {', '.join(VALIDATION_ENGINES)}; it is {text!r}")
+    return text

@@ -20,10 +20,11 @@ import duckdb
 import pandas as pd
 
 from ieo import contract as c
+from ieo import names
 from ieo.raw_reader import EXTRA_COLUMNS, SOURCE_ROW, RawTable
 
-RAW_SCHEMA = "raw"  # views: each edition's current load
-LOADS_SCHEMA = "raw_loads"  # every load's rows, kept
+RAW_SCHEMA = names.RAW  # views: each edition's current load
+LOADS_SCHEMA = names.RAW_LOADS  # every load's rows, kept
 LOADS_TABLE = f"{RAW_SCHEMA}._loads"  # one row per load
 LOAD_FILES_TABLE = f"{RAW_SCHEMA}._load_files"  # one row per table of a load
 CURRENT_TABLE = f"{RAW_SCHEMA}._current"  # edition -> its current load

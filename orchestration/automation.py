@@ -13,40 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import time
 from pathlib import Path
 
 import dagster as dg
 
+from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 from ieo.raw_drops import READY, content_fingerprint, inspect_drop
 from ieo.raw_reader import available_editions, edition_dir
 from ieo.release import FINAL, PROVISIONAL
-from ieo.settings import Settings
+from ieo.settings import STABLE_SECONDS_VARIABLE, Settings
 from orchestration.jobs import edition_job
-from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 
 TIMEZONE = "Asia/Shanghai"
 ANNUAL_CRON = "0 6 15 1 *"  # 15 January, 06:00: the survey year is closed and its files are in
 QUARTERLY_CRON = "0 6 1 1,4,7,10 *"
-STABLE_SECONDS_VARIABLE = "IEO_RAW_STABLE_SECONDS"
-DEFAULT_STABLE_SECONDS = 300
-
-
-def stable_seconds(environ) -> float:
-    """How long a drop must stay untouched; a value that is not a number of seconds stops the tick, named."""
-    text = environ.get(STABLE_SECONDS_VARIABLE, "").strip()
-    if not text:
-        return float(DEFAULT_STABLE_SECONDS)
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:  # also refuses nan
-        raise ValueError(f"{STABLE_SECONDS_VARIABLE} must be a number of seconds, 0 or more; it is {text!r}")
-    return seconds
-
-
 def annual_edition(scheduled: dt.datetime) -> int:
     """The edition the annual run finalises: the year before the one the run falls in."""
     return scheduled.year - 1
@@ -113,12 +94,12 @@ def drop_requests(raw_dir: Path, cursor: dict, now: float, stable_seconds: float
 
 @dg.sensor(job=edition_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
            description="Watches IEO_RAW_DIR: when an edition folder is new or its files' contents change, and it "
-           f"holds every contract table untouched for {STABLE_SECONDS_VARIABLE} seconds (default "
-           f"{DEFAULT_STABLE_SECONDS}), requests a provisional run of that edition only.")
+           f"holds every contract table untouched for {STABLE_SECONDS_VARIABLE} seconds (default 300), "
+           "requests a provisional run of that edition only.")
 def raw_drop_sensor(context: dg.SensorEvaluationContext):
-    stable = stable_seconds(os.environ)
+    settings = Settings.from_env()
     cursor = json.loads(context.cursor) if context.cursor else {}
-    requests, updated, notes = drop_requests(Settings.from_env().raw_dir, cursor, time.time(), stable)
+    requests, updated, notes = drop_requests(settings.raw_dir, cursor, time.time(), settings.raw_stable_seconds)
     for note in notes:
         context.log.info(note)
     context.update_cursor(json.dumps(updated, sort_keys=True))

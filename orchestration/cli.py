@@ -9,37 +9,37 @@ import sys
 import time
 from pathlib import Path
 
-from ieo.settings import SETTING_DEFAULTS, Settings
+from ieo.settings import PATH_SETTINGS, TELEMETRY_OFF, Settings
 
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
-QUIET_ENVIRONMENT = {
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    "GX_ANALYTICS_ENABLED": "False",
-    "DO_NOT_TRACK": "1",
-}
 
 
-def _apply_overrides(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace) -> Settings:
     """Command-line paths win over environment variables, which win over the defaults."""
-    for name, (var, _default) in SETTING_DEFAULTS.items():
-        value = getattr(args, name, None)
-        if value:
-            os.environ[var] = str(Path(value).resolve())
-    for var, value in QUIET_ENVIRONMENT.items():
-        os.environ.setdefault(var, value)
-    settings = Settings.from_env()
-    settings.export()
+    return Settings.from_env(**{name: Path(getattr(args, name)).resolve() for name in PATH_SETTINGS
+                                if getattr(args, name, None)})
+
+
+def _instance_home(settings: Settings) -> Path:
+    """The Dagster instance folder, created with the shipped instance settings when it has none."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     if not (settings.dagster_home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_TEMPLATE, settings.dagster_home / "dagster.yaml")
-    return settings
+    return settings.dagster_home
+
+
+def _prepare_manifest() -> None:
+    from glue.dbt import prepare_manifest
+
+    if prepare_manifest():
+        print("built the dbt manifest (dbt parse)", flush=True)
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from ieo.sample.generator import generate
 
-    settings = _apply_overrides(args)
+    settings = _settings(args)
     out = Path(args.out).resolve() if args.out else settings.raw_dir
     started = time.perf_counter()
     counts = generate(out, seed=args.seed, scale=args.scale)
@@ -50,22 +50,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _failure_lines(result) -> list[str]:
-    lines = []
-    for event in result.all_events:
-        if event.event_type_value != "STEP_FAILURE":
-            continue
-        data = event.step_failure_data
-        description = data.user_failure_data.description if data.user_failure_data else None
-        error = data.error
-        while error is not None and error.cause is not None:  # the root cause says what went wrong
-            error = error.cause
-        lines.append(f"{event.step_key}: {description or error.message.strip()}")
-    return lines
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _apply_overrides(args)
+    settings = _settings(args)
     from ieo.raw_reader import available_editions
 
     editions = [int(e) for e in args.edition] if args.edition else available_editions(settings.raw_dir)
@@ -73,55 +59,64 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"no edition folders (e.g. 2019/) in {settings.raw_dir}; run `ieo sample` or copy survey files there",
               file=sys.stderr)
         return 2
-
-    from orchestration.dbt import prepare_manifest
-
-    print("preparing the dbt manifest ...", flush=True)
-    prepare_manifest()
+    _prepare_manifest()
     import dagster as dg
 
+    from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
     from ieo.index.options import IndexOptions
     from orchestration.definitions import build_definitions
-    from orchestration.jobs import edition_job, reference_job
-    from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
+    from orchestration.runner import execute, plan
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
-    defs = build_definitions(settings, index_options)
-
-    instance = dg.DagsterInstance.get()
-    run_config = {"loggers": {"progress": {}}}
-    outcomes: list[tuple[str, bool, list[str]]] = []
-    plan = [("reference data", reference_job.name, None)]
-    plan += [(f"edition {edition}", edition_job.name, str(edition)) for edition in editions]
-    for label, job_name, partition in plan:
-        print(f"[{label}] {job_name}", flush=True)
-        started = time.perf_counter()
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance, run_config=run_config, partition_key=partition, raise_on_error=False,
-            tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind},
-        )
-        elapsed = time.perf_counter() - started
-        status = "ok" if result.success else "FAILED"
-        print(f"[{label}] {status} in {elapsed:.1f} s (run {result.run_id[:8]})", flush=True)
-        outcomes.append((label, result.success, _failure_lines(result)))
-
-    failed = [o for o in outcomes if not o[1]]
+    instance = dg.DagsterInstance.from_config(str(_instance_home(settings)))
+    results = execute(
+        build_definitions(settings, index_options), instance, plan(editions),
+        tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind}, run_config={"loggers": {"progress": {}}},
+        on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
+        on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
+                               f"(run {r.run_id[:8]})", flush=True),
+    )
+    failed = [r for r in results if not r.success]
     print()
     print("outputs:")
     print(f"  raw survey files   {settings.raw_dir}")
     print(f"  DuckDB warehouse   {settings.warehouse}")
     print(f"  published releases {settings.publish_dir}")
-    print(f"  Dagster runs       {settings.dagster_home} (browse with `dagster dev -w workspace.yaml`)")
+    print(f"  Dagster runs       {settings.dagster_home} (browse with `make dev`)")
     if failed:
-        print(f"\n{len(failed)} of {len(outcomes)} runs failed:", file=sys.stderr)
-        for label, _ok, lines in failed:
-            print(f"- {label}", file=sys.stderr)
-            for line in lines:
+        print(f"\n{len(failed)} of {len(results)} runs failed:", file=sys.stderr)
+        for result in failed:
+            print(f"- {result.step.label}", file=sys.stderr)
+            for line in result.failures:
                 print("    " + line.replace("\n", "\n    "), file=sys.stderr)
         return 1
-    print(f"\nall {len(outcomes)} runs succeeded")
+    print(f"\nall {len(results)} runs succeeded")
     return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Build the dbt manifest the Dagster definitions are made from (when missing or stale, or always with --force)."""
+    from glue.dbt import ieo_dbt_project, prepare_manifest
+
+    ran = prepare_manifest(force=args.force)
+    print(f"{'built' if ran else 'up to date:'} {ieo_dbt_project.manifest_path}")
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """`dagster dev` on the project's definitions and instance (the UI, the daemon and its schedules)."""
+    import subprocess
+
+    settings = _settings(args)
+    _prepare_manifest()
+    env = {**os.environ, "DAGSTER_HOME": str(_instance_home(settings)),
+           **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()}}
+    command = [str(Path(sys.executable).with_name("dagster")), "dev", "-w", str(WORKSPACE), "-p", str(args.port)]
+    try:
+        return subprocess.call(command, cwd=WORKSPACE.parent, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
@@ -157,13 +152,13 @@ def cmd_weights(args: argparse.Namespace) -> int:
             print(f"AHP groups (random index {diagnostics['random_index_table'].iloc[0]}):")
             print(diagnostics.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
         else:
-            settings = _apply_overrides(args)
-            from ieo.warehouse import connect
+            settings = _settings(args)
+            from ieo.names import PROVINCE_INDICATORS
+            from ieo.warehouse import connect, edition_rows
 
-            con = connect(settings.warehouse)
+            con = connect(settings.warehouse, read_only=True)
             try:
-                indicators = con.execute("SELECT * FROM marts.province_indicators WHERE edition = ?",
-                                         [args.edition]).df()
+                indicators = edition_rows(con, PROVINCE_INDICATORS.relation, args.edition, order=None)
             finally:
                 con.close()
             if indicators.empty:
@@ -189,7 +184,7 @@ def cmd_loads(args: argparse.Namespace) -> int:
 
     from ieo.warehouse import connect, load_history
 
-    settings = _apply_overrides(args)
+    settings = _settings(args)
     if not settings.warehouse.exists():
         print(f"no warehouse at {settings.warehouse}; run `ieo run` first", file=sys.stderr)
         return 2
@@ -215,7 +210,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Recompute a release from its raw inputs and this code; exit 0 only if every file is reproduced."""
     from orchestration.verify import MATCH, reproduced, verify_release
 
-    settings = _apply_overrides(args)
+    settings = _settings(args)
     release_dir = Path(args.release_dir)
     if not (release_dir / "manifest.json").exists():
         print(f"error: {release_dir} is not a release folder (no manifest.json)", file=sys.stderr)
@@ -237,16 +232,15 @@ def cmd_audit_ui(args: argparse.Namespace) -> int:
     and cannot launch, cancel or wipe anything."""
     import subprocess
 
-    from orchestration.dbt import prepare_manifest
-
-    settings = _apply_overrides(args)
-    prepare_manifest()
+    settings = _settings(args)
+    _prepare_manifest()
+    env = {**os.environ, "DAGSTER_HOME": str(_instance_home(settings))}
     webserver = Path(sys.executable).with_name("dagster-webserver")
     command = [str(webserver), "-w", str(WORKSPACE), "-h", "127.0.0.1", "-p", str(args.port), "--read-only"]
     print(f"read-only Dagster UI on http://127.0.0.1:{args.port} (instance {settings.dagster_home}); Ctrl-C stops it",
           flush=True)
     try:
-        return subprocess.call(command, cwd=WORKSPACE.parent)
+        return subprocess.call(command, cwd=WORKSPACE.parent, env=env)
     except KeyboardInterrupt:
         return 0
 
@@ -305,11 +299,22 @@ def build_parser() -> argparse.ArgumentParser:
     contract = sub.add_parser("contract", help="check or regenerate files derived from the raw contract")
     contract.add_argument("--write", action="store_true", help="regenerate dbt sources and docs/data_contract.md")
     contract.set_defaults(func=cmd_contract)
+
+    prepare = sub.add_parser("prepare", help="build the dbt manifest the Dagster definitions are made from")
+    prepare.add_argument("--force", action="store_true", help="rebuild even when it is up to date")
+    prepare.set_defaults(func=cmd_prepare)
+
+    dev = sub.add_parser("dev", help="the Dagster UI and daemon on this project's definitions and instance")
+    dev.add_argument("--port", type=int, default=3000)
+    _add_paths(dev)
+    dev.set_defaults(func=cmd_dev)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for var, value in TELEMETRY_OFF.items():  # this process and the dbt and Dagster processes it starts
+        os.environ.setdefault(var, value)
     return args.func(args)
 
 

@@ -1,7 +1,6 @@
-"""The Dagster code location: every asset, check, job and resource, defined explicitly."""
+"""The Dagster code location: every asset, check, job and resource, defined explicitly and collected here only."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from assets.dbt_models import reference_seeds, survey_models
 from assets.index import (
@@ -13,21 +12,24 @@ from assets.index import (
 )
 from assets.network import value_network
 from assets.publish import published_release
-from assets.quality import edition_checks, reconciliation, report_figure_checks
+from assets.quality import edition_checks, printed_figure_checks, reconciliation
 from assets.raw import raw_survey_edition
 from assets.report import report
+from glue.dbt import dbt_resource
+from glue.resources import IeoSettings
 from ieo.index.options import IndexOptions
 from ieo.settings import Settings
-from orchestration.automation import annual_final_release, quarterly_provisional_release, raw_drop_sensor
-from orchestration.dbt import DBT_EXECUTABLE, ieo_dbt_project
+from orchestration.automation import (
+    annual_final_release,
+    quarterly_provisional_release,
+    raw_drop_sensor,
+)
 from orchestration.jobs import edition_job, reference_job
 from orchestration.progress import progress_logger
-from orchestration.resources import IeoSettings
 
 
 def build_definitions(settings: Settings, index_options: IndexOptions = IndexOptions()) -> dg.Definitions:
     """The definitions for one set of paths and index assumptions; the UI and `ieo run` both come through here."""
-    settings.export()  # dbt's profile reads IEO_WAREHOUSE
     return dg.Definitions(
         assets=dg.with_source_code_references([
             reference_seeds,
@@ -42,14 +44,14 @@ def build_definitions(settings: Settings, index_options: IndexOptions = IndexOpt
             published_release,
             report,
         ]),
-        asset_checks=[*report_figure_checks, *edition_checks],
+        asset_checks=[*printed_figure_checks, *edition_checks],
         jobs=[reference_job, edition_job],
         schedules=[annual_final_release, quarterly_provisional_release],
         sensors=[raw_drop_sensor],
         resources={
             "settings": IeoSettings.from_settings(settings),
             "index_settings": IndexSettings.from_options(index_options),
-            "dbt": DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
+            "dbt": dbt_resource(),
         },
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         # DuckDB has one writer per file: the steps of a run execute one at a time.

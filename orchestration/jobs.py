@@ -2,9 +2,8 @@
 
 import dagster as dg
 
-from orchestration.partitions import edition_partitions
-
-REFERENCE_GROUP = "reference"
+from glue.partitions import edition_partitions
+from ieo.names import REFERENCE_GROUP
 
 reference_job = dg.define_asset_job(
     "reference_data",

@@ -6,16 +6,14 @@ import logging
 import sys
 
 import dagster as dg
-from dagster._core.log_manager import get_log_record_metadata, has_log_record_metadata
 
 
 class ProgressHandler(logging.Handler):
     """Turns Dagster events into progress lines; everything else is left to the UI's event log."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not has_log_record_metadata(record):
-            return
-        event = get_log_record_metadata(record).get("dagster_event")
+        # Dagster attaches its event to each record it logs, as the record's `dagster_meta`.
+        event = (getattr(record, "dagster_meta", None) or {}).get("dagster_event")
         if event is None:
             return
         line = describe_event(event)

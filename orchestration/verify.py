@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -92,19 +91,18 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     """Run the edition again into ``scratch``; returns the recomputed release folder."""
     import dagster as dg
 
-    from assets.raw import RAW_KEYS
-    from orchestration.dbt import prepare_manifest
+    from glue.dbt import prepare_manifest
+    from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
     from orchestration.definitions import build_definitions
-    from orchestration.jobs import edition_job, reference_job
-    from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
+    from orchestration.runner import execute, plan
 
     manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
     edition = int(manifest["edition"])
     fields = {f.name for f in dataclasses.fields(IndexOptions)}
     options = IndexOptions(**{k: v for k, v in manifest.get("choices", {}).items() if k in fields})
-    settings = Settings(raw_dir=scratch / "raw", warehouse=scratch / "warehouse.duckdb",
-                        publish_dir=scratch / "published", dagster_home=scratch / "dagster_home",
-                        data_docs_dir=scratch / "data_docs")
+    settings = Settings.from_env(raw_dir=scratch / "raw", warehouse=scratch / "warehouse.duckdb",
+                                 publish_dir=scratch / "published", dagster_home=scratch / "dagster_home",
+                                 data_docs_dir=scratch / "data_docs")
     # The edition's files, and the previous edition's if the release's year-over-year checks compared with it.
     previous_loaded = manifest.get("year_over_year", {}).get("loaded", False)
     for year in (edition - 1, edition) if previous_loaded else (edition,):
@@ -115,26 +113,20 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     for sibling in release_dir.parent.iterdir():
         if sibling.name.isdigit() and int(sibling.name) < edition and (sibling / MANIFEST).exists():
             shutil.copytree(sibling, settings.publish_dir / sibling.name)
+    prepare_manifest()
     # dagster-dbt echoes dbt's log to stdout; it goes to a log so the findings stay readable.
     log_path = scratch / "recompute.log"
-    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        prepare_manifest()
     definitions = build_definitions(settings, options)
-    instance = dg.DagsterInstance.ephemeral()
     tags = {TRIGGER_TAG: "verify", RELEASE_KIND_TAG: manifest.get("release_kind", "final")}
-    steps = [(reference_job.name, None, None)]
-    if (settings.raw_dir / str(edition - 1)).is_dir():
-        steps.append((edition_job.name, str(edition - 1), list(RAW_KEYS.values())))
-    steps.append((edition_job.name, str(edition), None))
-    for job_name, partition, selection in steps:
-        with log_path.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-            result = definitions.resolve_job_def(job_name).execute_in_process(
-                instance=instance, partition_key=partition, raise_on_error=False, tags=tags, asset_selection=selection,
-                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
-        if not result.success:
-            tail = "\n".join(log_path.read_text(encoding="utf-8").splitlines()[-RECOMPUTE_LOG_LINES_SHOWN:])
-            raise RuntimeError(f"the recomputation's {job_name} run for {partition or 'reference data'} failed; "
-                               f"the end of its dbt log:\n{tail}")
+    raw_only = [edition - 1] if (settings.raw_dir / str(edition - 1)).is_dir() else []
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        results = execute(definitions, dg.DagsterInstance.ephemeral(), plan([edition], raw_only), tags=tags,
+                          run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}}, stop_on_failure=True)
+    failed = [r for r in results if not r.success]
+    if failed:
+        tail = "\n".join(log_path.read_text(encoding="utf-8").splitlines()[-RECOMPUTE_LOG_LINES_SHOWN:])
+        raise RuntimeError(f"the recomputation's run of {failed[0].step.label} failed: "
+                           + "; ".join(failed[0].failures) + f"\nthe end of its log:\n{tail}")
     return settings.publish_dir / str(edition)
 
 
@@ -145,14 +137,9 @@ def verify_release(release_dir: Path, raw_dir: Path) -> list[Finding]:
     findings = check_inputs(manifest, raw_dir) + [check_code(manifest)]
     if any(f.what == "input" and f.status != MATCH for f in findings):
         return findings  # recomputing from other inputs proves nothing
-    environment = dict(os.environ)  # the scratch definitions export their paths; put ours back after
-    try:
-        with tempfile.TemporaryDirectory(prefix="ieo-verify-") as scratch:
-            recomputed = recompute(release_dir, raw_dir, Path(scratch))
-            findings += compare_releases(release_dir, recomputed)
-    finally:
-        os.environ.clear()
-        os.environ.update(environment)
+    with tempfile.TemporaryDirectory(prefix="ieo-verify-") as scratch:
+        recomputed = recompute(release_dir, raw_dir, Path(scratch))
+        findings += compare_releases(release_dir, recomputed)
     return findings
 
 

@@ -9,7 +9,13 @@ import pandas as pd
 
 from ieo.index.compute import AGGREGATIONS, ARITHMETIC, MINMAX, NORMALISATIONS
 from ieo.index.derive import DEFAULT_JUDGEMENTS, ahp_tree, entropy_tree
-from ieo.index.weights import RoundingDifference, WeightTree, effective_weights, report_weights, tree_from_frame
+from ieo.index.weights import (
+    RoundingDifference,
+    WeightTree,
+    effective_weights,
+    report_weights,
+    tree_from_frame,
+)
 
 REPORT, AHP, ENTROPY = "report", "ahp", "entropy"
 

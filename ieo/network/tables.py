@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ieo import names
 from ieo.network import kernels
 from ieo.network.graph import ValueNetwork
 
-WHOLE, APPLICATION_LAYER = "whole", "application_layer"
+WHOLE, APPLICATION_LAYER = names.WHOLE_NETWORK, names.APPLICATION_SUBNETWORK
 APPLICATION_TECH_LAYER = "application"
-TECHNOLOGY_DIRECTIONS = {"input": "technology_input", "output": "technology_output"}
-SAMPLE_ROLE, RELATION_ROLE = "sample", "relation"
+TECHNOLOGY_DIRECTIONS = {direction: f"technology_{direction}" for direction in names.TECHNOLOGY_DIRECTIONS}
+RELATION_ROLE, SAMPLE_ROLE = names.NODE_ROLES
 
 
 @dataclass(frozen=True)

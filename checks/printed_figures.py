@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from checks.network_checks import CheckOutcome
+from checks.outcome import CheckOutcome
 from ieo.index.weights import report_weights
 from ieo.reference import country_lookup, domestic_countries, report_table
 
@@ -71,7 +71,7 @@ def index_weights_add_up() -> CheckOutcome:
 
 
 # check -> the report seed it reads
-REPORT_CHECKS = {
+PRINTED_FIGURE_CHECKS = {
     composition_totals_match_rows: "report_sample_totals",
     relation_counts_add_up: "report_relation_summary",
     top10_countries_within_overseas_total: "report_technology_relations_top10",

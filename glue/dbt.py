@@ -1,0 +1,123 @@
+"""The dbt project as Dagster sees it: the project, its manifest, the translator and the CLI resource.
+
+Importing this module does no work: the manifest is built by `make install` and by `ieo`
+when it is stale, or by dagster-dbt's ``prepare_if_dev`` under `dagster dev`. A missing
+manifest is an error that names the command that builds it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+)
+
+from glue.results import OWNER
+from ieo import names
+from ieo.settings import DBT_PROJECT_DIR
+
+# dbt is installed beside this interpreter; it is named explicitly so no PATH setup is needed.
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+PREPARE_COMMAND = "`make install` or `.venv/bin/ieo prepare`"
+# What dbt's manifest is built from: it is stale when any of these is newer.
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+ieo_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+class ManifestMissing(FileNotFoundError):
+    """The dbt manifest has not been built; the message says how to build it."""
+
+
+def manifest_path() -> Path:
+    """The manifest the dbt assets are defined from; building it is `ieo prepare`'s job, not an import's."""
+    ieo_dbt_project.prepare_if_dev()  # only under `dagster dev`
+    path = ieo_dbt_project.manifest_path
+    if not path.exists():
+        raise ManifestMissing(f"the dbt manifest {path} does not exist; build it with {PREPARE_COMMAND}")
+    return path
+
+
+def manifest_is_stale() -> bool:
+    path = ieo_dbt_project.manifest_path
+    if not path.exists():
+        return True
+    built = path.stat().st_mtime
+    for name in PROJECT_INPUTS:
+        root = DBT_PROJECT_DIR / name
+        files = [root] if root.is_file() else root.rglob("*") if root.is_dir() else []
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+def prepare_manifest(force: bool = False) -> bool:
+    """Run `dbt parse` when the manifest is missing or older than the project; True if it ran."""
+    import subprocess
+
+    if not force and not manifest_is_stale():
+        return False
+    command = [str(DBT_EXECUTABLE), "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+               "--quiet"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"`dbt parse` failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
+    return True
+
+
+def dbt_vars(warehouse: Path, edition: int | None = None) -> str:
+    """The `--vars` of a dbt command: the warehouse path (read by profiles.yml) and the edition."""
+    import json
+
+    values: dict[str, object] = {"warehouse": str(warehouse)}
+    if edition is not None:
+        values["edition"] = edition
+    return json.dumps(values)
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+
+
+class IeoDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt nodes by their layer (a model's folder, a seed's folder) and names their owner."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id, {})
+        if node.get("resource_type") == "seed":
+            return spec.replace_attributes(group_name=names.REFERENCE_GROUP, owners=[OWNER])
+        if node.get("resource_type") == "model":
+            return spec.replace_attributes(group_name=node["fqn"][1], owners=[OWNER])
+        return spec
+
+
+translator = IeoDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(
+        enable_asset_checks=True, enable_code_references=True, enable_source_tests_as_checks=True
+    )
+)
+
+
+def release_warehouse_connection() -> None:
+    """Close the DuckDB database that dbt-duckdb keeps open in this process.
+
+    dagster-dbt fetches row counts and column metadata through the dbt adapter in-process, and
+    dbt-duckdb caches that database at class level. DuckDB allows one writer per file, so the next
+    step of the run (or the next partition in `ieo run`) could not open the warehouse until it is
+    closed. dbt-duckdb offers no public call for this, hence the class attribute.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None

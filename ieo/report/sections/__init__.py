@@ -1,0 +1,1 @@
+"""The sections of report.html, one module each, in reading order."""

@@ -1,0 +1,83 @@
+"""Run the platform in the foreground: the reference data, then each edition, through Dagster.
+
+One runner for `ieo run`, `ieo verify` and the tests, so the order of runs and how a failure is
+reported are written once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from ieo import contract, names
+from orchestration.jobs import edition_job, reference_job
+
+RAW_ONLY = [dg.AssetKey([names.RAW, table.name]) for table in contract.CONTRACT]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One run: a job, its partition (an edition) and optionally a subset of its assets."""
+
+    label: str
+    job: str
+    partition: str | None = None
+    selection: Sequence[dg.AssetKey] | None = None
+
+
+@dataclass
+class StepResult:
+    step: Step
+    success: bool
+    run_id: str
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+
+
+def plan(editions: Sequence[int], raw_only: Sequence[int] = ()) -> list[Step]:
+    """The reference data first, then the editions loaded raw only, then each edition end to end."""
+    steps = [Step("reference data", reference_job.name)]
+    steps += [Step(f"edition {e} (raw only)", edition_job.name, str(e), RAW_ONLY) for e in raw_only]
+    steps += [Step(f"edition {e}", edition_job.name, str(e)) for e in editions]
+    return steps
+
+
+def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Each failed step with the description its asset gave, else the root cause of its error."""
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        data = event.step_failure_data
+        description = data.user_failure_data.description if data.user_failure_data else None
+        error = data.error
+        while error is not None and error.cause is not None:  # the root cause says what went wrong
+            error = error.cause
+        lines.append(f"{event.step_key}: {description or error.message.strip()}")
+    return lines
+
+
+def execute(definitions: dg.Definitions, instance: dg.DagsterInstance, steps: Sequence[Step], *,
+            tags: dict[str, str], run_config: dict | None = None, stop_on_failure: bool = False,
+            on_start: Callable[[Step], None] | None = None,
+            on_end: Callable[[StepResult], None] | None = None) -> list[StepResult]:
+    """Run each step in turn in this process; ``stop_on_failure`` skips the rest after a failed run."""
+    results = []
+    for step in steps:
+        if on_start:
+            on_start(step)
+        started = time.perf_counter()
+        result = definitions.resolve_job_def(step.job).execute_in_process(
+            instance=instance, run_config=run_config or {}, partition_key=step.partition, raise_on_error=False,
+            tags=tags, asset_selection=list(step.selection) if step.selection else None)
+        outcome = StepResult(step, result.success, result.run_id, time.perf_counter() - started,
+                             [] if result.success else failure_lines(result))
+        results.append(outcome)
+        if on_end:
+            on_end(outcome)
+        if stop_on_failure and not outcome.success:
+            break
+    return results
