@@ -2,20 +2,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export DBT_SEND_ANONYMOUS_USAGE_STATS := False
-export GX_ANALYTICS_ENABLED := False
-export DO_NOT_TRACK := 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: install fonts browser run test dev sample clean
+.PHONY: install fonts browser run test test-fast dev sample clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+## The dbt manifest the Dagster definitions are made from (rebuilt by `ieo` whenever the dbt project changes).
+dbt_project/target/manifest.json: $(VENV)/.installed
+	$(BIN)/ieo prepare
 
 ## The CDN files GX's Data Docs pages load, pinned in checks/data_docs_assets, so each site opens offline.
 DOCS_ASSETS := checks/data_docs_assets
@@ -24,7 +25,7 @@ $(DOCS_ASSETS)/node_modules/.installed: $(DOCS_ASSETS)/package.json $(DOCS_ASSET
 	cd $(DOCS_ASSETS) && npm ci --silent
 	touch $@
 
-install: $(VENV)/.installed $(DOCS_ASSETS)/node_modules/.installed
+install: $(VENV)/.installed $(DOCS_ASSETS)/node_modules/.installed dbt_project/target/manifest.json
 
 ## A CJK font, so that the report's Chinese labels are drawn (Debian's fonts-noto-cjk).
 fonts:
@@ -39,15 +40,17 @@ run: install fonts
 	$(BIN)/ieo sample
 	$(BIN)/ieo run
 
-## Run the test suite (CI runs exactly this).
+## Run the test suite (CI runs exactly this); the import-linter contracts run inside it.
 test: install fonts browser
 	$(BIN)/python -m pytest
 
+## The unit tier only: plain functions, no dbt or Dagster run, no browser (under 2 minutes).
+test-fast: install fonts
+	$(BIN)/python -m pytest -m unit -q
+
 ## Open the Dagster UI on the same definitions and instance that `make run` uses.
 dev: install
-	mkdir -p data/dagster_home
-	test -f data/dagster_home/dagster.yaml || cp orchestration/dagster.yaml data/dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/data/dagster_home PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ieo dev
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

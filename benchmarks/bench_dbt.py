@@ -14,11 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+from ieo.settings import TELEMETRY_OFF  # noqa: E402
+for _var, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _value)
 
-from assets.raw import load_edition  # noqa: E402
 from benchmarks.bench_foundation import timed  # noqa: E402
+from checks.raw_load import load_edition  # noqa: E402
 from ieo.sample.generator import generate  # noqa: E402
 from ieo.settings import DBT_PROJECT_DIR, PROJECT_ROOT  # noqa: E402
 

@@ -16,11 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+from ieo.settings import TELEMETRY_OFF  # noqa: E402
+for _var, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _value)
 
 import pandas as pd  # noqa: E402
 
-from assets.raw import load_edition  # noqa: E402
+from checks.raw_load import load_edition  # noqa: E402
 from ieo.raw_reader import read_edition  # noqa: E402
 
 

@@ -15,8 +15,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+from ieo.settings import TELEMETRY_OFF  # noqa: E402
+for _var, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _value)
 
 import numpy as np  # noqa: E402
 
@@ -31,8 +32,8 @@ EDITION = 2019
 
 
 def build_warehouse(work: Path) -> Path:
-    from assets.raw import load_edition
     from benchmarks.bench_dbt import dbt_command, run
+    from checks.raw_load import load_edition
     from ieo.sample.generator import generate
 
     raw, warehouse = work / "raw", work / "warehouse.duckdb"

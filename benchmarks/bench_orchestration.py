@@ -25,9 +25,9 @@ import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from ieo.settings import TELEMETRY_OFF  # noqa: E402
+for _var, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _value)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -75,10 +75,10 @@ def main() -> None:
 
     import dagster as dg
 
+    from glue.dbt import prepare_manifest
     from ieo.sample.generator import generate
-    from ieo.settings import Settings
+    from ieo.settings import PATH_SETTINGS, Settings
     from orchestration.automation import annual_final_release
-    from orchestration.dbt import prepare_manifest
 
     raw = Path(args.cache) / "scale1"
     if not (raw / "2019" / "relations.csv").exists():
@@ -90,8 +90,8 @@ def main() -> None:
                             dagster_home=work / "home", data_docs_dir=work / "docs")
         settings.dagster_home.mkdir()
         shutil.copy(ROOT / "orchestration" / "dagster.yaml", settings.dagster_home / "dagster.yaml")
-        settings.export()
-        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+        env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+                   **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()})
 
         baseline = [definitions_load_seconds(env) for _ in range(args.repeats)]
         dev = []

@@ -12,8 +12,9 @@ import statistics
 import time
 from pathlib import Path
 
-from ieo.report.build import PublishedRelease, build_sections, render_report
+from ieo.report.build import build_sections, render_report
 from ieo.report.charts import Chart
+from ieo.report.reader import PublishedRelease
 
 
 def main() -> None:

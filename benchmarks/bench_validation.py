@@ -18,12 +18,15 @@ import time
 import uuid
 from pathlib import Path
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+from ieo.settings import TELEMETRY_OFF  # noqa: E402
+for _var, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _value)
 
-from checks.contract_suites import ENGINES, validate_edition  # noqa: E402
 from checks.offline_data_docs import make_offline  # noqa: E402
+from checks.validation import validate_edition
 from ieo.raw_reader import read_edition  # noqa: E402
 from ieo.sample.generator import generate  # noqa: E402
+from ieo.settings import VALIDATION_ENGINES as ENGINES  # noqa: E402
 from ieo.warehouse import write_load  # noqa: E402
 
 EDITION = 2019

@@ -1,4 +1,5 @@
-"""Files derived from the contract: the dbt sources and the documentation page.
+"""Files derived from the contract and the registry of names: the dbt sources, the documentation
+page and the seed of shared dimension values.
 
 Both are checked in so they can be read without running anything; a test
 fails when either is stale. Regenerate with ``ieo contract --write``.
@@ -11,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ieo import contract as c
+from ieo import names
 from ieo.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from ieo.warehouse import (
     CURRENT_TABLE,
@@ -24,6 +26,7 @@ from ieo.warehouse import (
 
 SOURCES_PATH = DBT_PROJECT_DIR / "models" / "staging" / "_raw_sources.yml"
 DOC_PATH = PROJECT_ROOT / "docs" / "data_contract.md"
+DIMENSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "reference" / "dimension_values.csv"
 GENERATED_NOTE = "Generated from ieo/contract.py by `ieo contract --write`; do not edit by hand."
 
 _KIND_WORDS = {
@@ -54,12 +57,12 @@ def _column_tests(column: c.Column) -> list:
 def render_dbt_sources() -> str:
     tables = []
     for table in c.CONTRACT:
-        columns = [{"name": "edition", "description": "Survey edition (year) the row was loaded for", "tests": ["not_null"]}]
+        columns = [{"name": "edition", "description": "Survey edition (year) the row was loaded for", "data_tests": ["not_null"]}]
         for column in table.columns:
             entry = {"name": column.name, "description": column.description, "data_type": sql_type(column).lower()}
             tests = _column_tests(column)
             if tests:
-                entry["tests"] = tests
+                entry["data_tests"] = tests
             columns.append(entry)
         tables.append(
             {
@@ -160,8 +163,20 @@ def render_markdown() -> str:
     return "\n".join(lines)
 
 
+def render_dimension_seed() -> str:
+    """The seed through which dbt reads the dimension values of ieo.names (layers, relation types, scopes)."""
+    rows = names.dimension_rows()
+    header = list(rows[0])
+    return "\n".join([",".join(header)] + [",".join(row[h] for h in header) for row in rows]) + "\n"
+
+
+def rendered() -> dict[Path, str]:
+    """Every generated file and its content."""
+    return {SOURCES_PATH: render_dbt_sources(), DOC_PATH: render_markdown(), DIMENSIONS_SEED: render_dimension_seed()}
+
+
 def write_all() -> list[Path]:
-    for path, text in ((SOURCES_PATH, render_dbt_sources()), (DOC_PATH, render_markdown())):
+    for path, text in rendered().items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return [SOURCES_PATH, DOC_PATH]
+    return list(rendered())

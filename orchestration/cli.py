@@ -120,20 +120,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
-    from ieo.contract_render import (
-        DOC_PATH,
-        SOURCES_PATH,
-        render_dbt_sources,
-        render_markdown,
-        write_all,
-    )
+    from ieo.contract_render import rendered, write_all
 
     if args.write:
         for path in write_all():
             print(f"wrote {path}")
         return 0
-    stale = [p for p, text in ((SOURCES_PATH, render_dbt_sources()), (DOC_PATH, render_markdown()))
-             if not p.exists() or p.read_text(encoding="utf-8") != text]
+    stale = [p for p, text in rendered().items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     for path in stale:
         print(f"stale: {path} (run `ieo contract --write`)", file=sys.stderr)
     return 1 if stale else 0

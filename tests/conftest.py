@@ -7,14 +7,17 @@ from pathlib import Path
 
 import pytest
 
-for _var, _value in {
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    "GX_ANALYTICS_ENABLED": "False",
-    "DO_NOT_TRACK": "1",
-}.items():
-    os.environ.setdefault(_var, _value)
+from ieo.sample.generator import generate
+from ieo.settings import TELEMETRY_OFF
 
-from ieo.sample.generator import generate  # noqa: E402
+
+@pytest.fixture(scope="session", autouse=True)
+def telemetry_off():
+    """Telemetry off for the whole session, through a monkeypatch so the environment is restored after."""
+    with pytest.MonkeyPatch.context() as patch:
+        for var, value in TELEMETRY_OFF.items():
+            patch.setenv(var, value)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -44,17 +47,17 @@ def edition_copy(small_sample, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest():
     """Build the dbt manifest once, as CI must (prepare_if_dev only runs under `dagster dev`)."""
-    from orchestration.dbt import prepare_manifest
+    from glue.dbt import prepare_manifest
 
     prepare_manifest()
 
 
 def dbt(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
     """Run dbt in a subprocess against ``warehouse`` (in-process dbt keeps DuckDB connections open)."""
+    from glue.dbt import DBT_EXECUTABLE
     from ieo.settings import DBT_PROJECT_DIR
-    from orchestration.dbt import DBT_EXECUTABLE
 
-    env = {**os.environ, "IEO_WAREHOUSE": str(warehouse)}
+    env = {**os.environ, "IEO_WAREHOUSE": str(warehouse)}  # the subprocess's environment only
     return subprocess.run(
         [str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
         env=env, capture_output=True, text=True,
@@ -63,7 +66,7 @@ def dbt(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
 
 def build_marts(raw_dir: Path, warehouse: Path, editions) -> None:
     """Load each edition, seed the reference data and run every model for each edition."""
-    from assets.raw import load_edition
+    from checks.raw_load import load_edition
 
     for edition in editions:
         load_edition(raw_dir, warehouse, edition)
@@ -83,17 +86,18 @@ def sample_warehouse(sample_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_network_tables(sample_warehouse):
     """The value-network tables of the sample's edition 2019, also written to the sample warehouse."""
-    from assets.network import NETWORK_SCHEMA, read_network_inputs
+    from assets.network import read_network_inputs
+    from glue.resources import IeoSettings
+    from ieo.names import NETWORK
     from ieo.network.graph import build_value_network
     from ieo.network.tables import NetworkOptions, network_tables
     from ieo.reference import organization_aliases
     from ieo.warehouse import replace_edition_tables
-    from orchestration.resources import IeoSettings
 
     settings = IeoSettings(raw_dir="", warehouse=str(sample_warehouse), publish_dir="")
     nodes, relations = read_network_inputs(settings, 2019)
     tables = network_tables(build_value_network(nodes, relations), NetworkOptions(), organization_aliases())
-    replace_edition_tables(sample_warehouse, NETWORK_SCHEMA, 2019, tables.as_dict())
+    replace_edition_tables(sample_warehouse, NETWORK, 2019, tables.as_dict())
     return tables
 
 
@@ -117,7 +121,31 @@ def run_edition(paths: dict, *extra: str) -> int:
     """`ieo run --edition 2019` against ``paths``, with its own Dagster instance."""
     from orchestration.cli import main
 
-    os.environ["DAGSTER_HOME"] = str(paths["home"])
-    os.environ["IEO_DATA_DOCS_DIR"] = str(paths["data_docs"])
-    return main(["run", "--edition", "2019", "--raw-dir", str(paths["raw"]), "--warehouse", str(paths["warehouse"]),
-                 "--publish-dir", str(paths["publish"]), *extra])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(paths["home"]))
+        patch.setenv("IEO_DATA_DOCS_DIR", str(paths["data_docs"]))
+        return main(["run", "--edition", "2019", "--raw-dir", str(paths["raw"]), "--warehouse", str(paths["warehouse"]),
+                     "--publish-dir", str(paths["publish"]), *extra])
+
+
+# --- tiers: every test is unit, e2e or browser (pyproject.toml registers the markers) -------------------
+# A test is e2e when it builds the warehouse, runs dbt or Dagster, or validates with Great Expectations;
+# browser when it opens a page in Chromium; unit otherwise. `make test-fast` runs the unit tier.
+E2E_FIXTURES = {"dbt_manifest", "sample_warehouse", "sample_network_tables", "released"}
+E2E_MODULES = {"test_bad_input", "test_write_audit_publish", "test_loading", "test_backfill", "test_verify",
+               "test_bad_inputs_corpus", "test_marts_hand_fixture", "test_marts_report", "test_dbt_quality"}
+
+
+def pytest_collection_modifyitems(items):
+    import inspect
+
+    for item in items:
+        if any(m.name in ("unit", "e2e", "browser") for m in item.iter_markers()):
+            continue
+        source = inspect.getsource(item.function) if hasattr(item, "function") else ""
+        if "chromium(" in source:
+            item.add_marker(pytest.mark.browser)
+        elif E2E_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__.split(".")[-1] in E2E_MODULES:
+            item.add_marker(pytest.mark.e2e)
+        else:
+            item.add_marker(pytest.mark.unit)

@@ -10,14 +10,14 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 from ieo.release import FINAL, PROVISIONAL, Release, ReleaseRefused, publish
+from ieo.settings import SettingError, parse_stable_seconds
 from orchestration.automation import (
     annual_final_release,
     quarterly_provisional_release,
     raw_drop_sensor,
-    stable_seconds,
 )
-from orchestration.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 from tests.conftest import tree_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def raw_dir(small_sample, tmp_path, monkeypatch):
     target = tmp_path / "raw"
     shutil.copytree(small_sample, target)
-    monkeypatch.setattr(os, "environ", os.environ.copy())  # building definitions exports the settings
     monkeypatch.setenv("IEO_RAW_DIR", str(target))
     return target
 
@@ -128,9 +127,9 @@ def test_the_sensor_waits_for_a_complete_and_settled_folder(raw_dir, repository,
 
 @pytest.mark.parametrize("setting", ["five minutes", "-1", "nan"])
 def test_a_stable_interval_that_is_not_a_number_of_seconds_is_named(setting):
-    with pytest.raises(ValueError, match=f"IEO_RAW_STABLE_SECONDS must be a number of seconds, 0 or more; it is '{setting}'"):
-        stable_seconds({"IEO_RAW_STABLE_SECONDS": setting})
-    assert stable_seconds({}) == 300 and stable_seconds({"IEO_RAW_STABLE_SECONDS": " 2.5 "}) == 2.5
+    with pytest.raises(SettingError, match=f"IEO_RAW_STABLE_SECONDS must be a number of seconds, 0 or more; it is '{setting}'"):
+        parse_stable_seconds(setting)
+    assert parse_stable_seconds("") == 300 and parse_stable_seconds(" 2.5 ") == 2.5
 
 
 def release(kind: str, value: float) -> Release:

@@ -23,7 +23,6 @@ def test_backfill_of_three_editions_runs_them_one_at_a_time(small_sample, dbt_ma
     home.mkdir()
     shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")  # the shipped run queue settings
     shutil.copytree(small_sample, tmp_path / "raw")
-    monkeypatch.setattr(os, "environ", os.environ.copy())
     for var, value in {"DAGSTER_HOME": home, "IEO_RAW_DIR": tmp_path / "raw", "IEO_WAREHOUSE": tmp_path / "w.duckdb",
                        "IEO_PUBLISH_DIR": tmp_path / "published", "IEO_DATA_DOCS_DIR": tmp_path / "docs"}.items():
         monkeypatch.setenv(var, str(value))

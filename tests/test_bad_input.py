@@ -5,10 +5,10 @@ import csv
 import duckdb
 import pytest
 
-from assets.raw import load_edition
-from checks.contract_suites import ENGINES
+from checks.raw_load import load_edition
 from ieo import contract as c
 from ieo.raw_reader import ContractViolation
+from ieo.settings import VALIDATION_ENGINES as ENGINES
 
 EDITION = 2019
 

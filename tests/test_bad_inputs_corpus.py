@@ -55,17 +55,15 @@ def released(dbt_manifest, tmp_path_factory):
     """A warehouse, a Dagster instance and a release of the valid hand-made edition."""
     from ieo.settings import Settings
     from orchestration.definitions import build_definitions
-    from orchestration.jobs import edition_job, reference_job
+    from orchestration.runner import execute, plan
 
     root = tmp_path_factory.mktemp("corpus")
-    settings = Settings(raw_dir=root / "raw", warehouse=root / "w.duckdb", publish_dir=root / "published",
-                        dagster_home=root / "dh", data_docs_dir=root / "data_docs")
+    settings = Settings.from_env(raw_dir=root / "raw", warehouse=root / "w.duckdb", publish_dir=root / "published",
+                                 dagster_home=root / "dh", data_docs_dir=root / "data_docs")
     shutil.copytree(BASE, settings.raw_dir)
     instance = dg.DagsterInstance.ephemeral()
-    defs = build_definitions(settings)
-    for job, partition in ((reference_job.name, None), (edition_job.name, EDITION)):
-        result = defs.resolve_job_def(job).execute_in_process(instance=instance, partition_key=partition)
-        assert result.success
+    results = execute(build_definitions(settings), instance, plan([int(EDITION)]), tags={})
+    assert all(r.success for r in results), [r.failures for r in results]
     assert (settings.publish_dir / EDITION / "manifest.json").exists()
     return settings, instance
 

@@ -5,8 +5,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets.raw import SuiteViolation, load_edition
-from checks.offline_data_docs import ASSET_PACKAGES, CDN_FILES, VENDOR, loaded_addresses, make_offline
+from checks.offline_data_docs import (
+    ASSET_PACKAGES,
+    CDN_FILES,
+    VENDOR,
+    loaded_addresses,
+    make_offline,
+)
+from checks.raw_load import SuiteViolation, load_edition
 
 EDITION = 2019
 

@@ -11,7 +11,12 @@ from ieo.index.coherence import coherence, cronbach_alpha, first_component_share
 from ieo.index.compute import GEOMETRIC, RANK, ZSCORE, compute_index, normalise
 from ieo.index.derive import AhpError, ahp, ahp_tree, entropy_tree, entropy_weights
 from ieo.index.uncertainty import first_order_and_total, monte_carlo
-from ieo.index.weights import WeightHierarchyError, effective_weights, report_weights, tree_from_frame
+from ieo.index.weights import (
+    WeightHierarchyError,
+    effective_weights,
+    report_weights,
+    tree_from_frame,
+)
 
 # Two pillars; P1 has one sub-pillar of two indicators, P2 two sub-pillars of one indicator each.
 HAND_WEIGHTS = pd.DataFrame(

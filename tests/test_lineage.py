@@ -2,7 +2,13 @@
 
 import json
 
-from ieo.lineage import WHOLE_TABLE, Step, build_lineage, render_lineage_html, sql_column_lineage
+from ieo.lineage import (
+    WHOLE_TABLE,
+    Step,
+    build_lineage,
+    render_lineage_html,
+    sql_column_lineage,
+)
 
 
 def test_sql_column_lineage_follows_ctes_joins_and_stars():

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from assets.raw import load_edition
+from checks.raw_load import load_edition
 from ieo import contract as c
 from ieo.raw_reader import SOURCE_ROW, read_edition
 

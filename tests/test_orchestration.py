@@ -6,8 +6,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from glue.partitions import edition_partitions
+from ieo.contract import CONTRACT
 from orchestration.cli import main
-from orchestration.partitions import edition_partitions
 
 
 def test_edition_partitions_are_years_from_2017_to_the_current_year():
@@ -19,9 +20,13 @@ def test_every_asset_has_a_group_owner_kind_and_description(dbt_manifest):
     from orchestration.definitions import defs
 
     specs = list(defs.resolve_all_asset_specs())
-    assert {s.group_name for s in specs} == {"raw", "reference", "staging", "marts", "network", "index", "publish"}
+    assert {s.group_name for s in specs} == {"raw", "reference", "staging", "intermediate", "marts", "network", "index",
+                                             "quality", "publish"}
+    # A layer is a warehouse schema, an asset key prefix and an asset group at once.
+    assert all(s.key.path[0] == s.group_name for s in specs if s.group_name != "reference"), \
+        [s.key for s in specs if s.key.path[0] != s.group_name and s.group_name != "reference"]
     raw = [s for s in specs if s.group_name == "raw"]
-    assert len(raw) == 9
+    assert len(raw) == len(CONTRACT)
     for spec in specs:
         assert spec.owners and spec.kinds and spec.description, spec.key
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}

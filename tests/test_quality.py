@@ -5,13 +5,23 @@ import math
 import pandas as pd
 import pytest
 
-from checks.report_checks import (
+from checks.printed_figures import (
     composition_totals_match_rows,
     index_weights_add_up,
     relation_counts_add_up,
     top10_countries_within_overseas_total,
 )
-from ieo.reconciliation import CLOSE, EXACT, MISMATCH, MISSING, Computed, _status, reconcile, relation_summary, summary
+from ieo.reconciliation import (
+    CLOSE,
+    EXACT,
+    MISMATCH,
+    MISSING,
+    Computed,
+    _status,
+    reconcile,
+    relation_summary,
+    summary,
+)
 
 
 def test_the_report_checks_flag_each_known_inconsistency():
@@ -61,11 +71,11 @@ def test_relation_summary_reconciles_and_names_the_known_discrepancy():
 def test_sample_2019_reconciliation(sample_warehouse, sample_network_tables):
     import duckdb
 
-    from assets.dbt_models import MART_KEYS
+    from ieo.names import MART_TABLES
 
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
-        tables = {k.path[-1]: con.execute(f"select * exclude(edition) from marts.{k.path[-1]} where edition = 2019").df()
-                  for k in MART_KEYS}
+        tables = {t.table_id: con.execute(f"select * exclude(edition) from {t.relation} where edition = 2019").df()
+                  for t in MART_TABLES}
     tables.update(sample_network_tables.as_dict())
     table = reconcile(Computed(2019, tables))
     counts = summary(table)

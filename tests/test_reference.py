@@ -3,7 +3,12 @@
 import pytest
 
 from ieo import contract as c
-from ieo.contract_render import DOC_PATH, SOURCES_PATH, render_dbt_sources, render_markdown
+from ieo.contract_render import (
+    DOC_PATH,
+    SOURCES_PATH,
+    render_dbt_sources,
+    render_markdown,
+)
 from ieo.reference import (
     country_lookup,
     domestic_countries,

@@ -10,15 +10,11 @@ import pytest
 from PIL import Image
 
 from ieo.report import charts
-from ieo.report.build import (
-    SECTIONS,
-    PublishedRelease,
-    build_sections,
-    render_report,
-    weights_tree,
-    with_previous,
-)
+from ieo.report.blocks import with_previous
+from ieo.report.build import SECTIONS, build_sections, render_report
 from ieo.report.charts import Chart
+from ieo.report.reader import PublishedRelease
+from ieo.report.sections.index import weights_tree
 
 
 def png_size(chart: Chart) -> tuple[int, int]:
@@ -120,3 +116,33 @@ def test_report_in_headless_chromium(released):
     assert [alt for alt, *_ in images] == [c.alt for c in expected_charts]
     assert all(width > 0 and height > 0 and complete for _alt, width, height, complete in images)
     assert shot.stat().st_size > 100_000
+
+
+def test_every_table_column_and_value_a_report_section_reads_is_in_the_sample_release(released):
+    """The expected inputs come from the registry (ieo.names), never from the builder's own output."""
+    from ieo import names
+    from ieo.report.reader import declared_columns
+
+    release = released["publish"] / "2019"
+    for section, tables in names.REPORT_INPUTS.items():
+        for table_id, columns in tables.items():
+            path = release / names.TABLE[table_id].file
+            assert path.exists(), (section, table_id)
+            header = pd.read_csv(path, nrows=0).columns
+            for pattern in columns:
+                assert declared_columns((pattern,), header), (section, table_id, pattern)
+    for (table_id, column), values in names.REPORT_SELECTS.items():
+        present = set(pd.read_csv(release / names.TABLE[table_id].file, usecols=[column])[column])
+        assert set(values) <= present, (table_id, column, set(values) - present)
+    html = (release / "report.html").read_text(encoding="utf-8")
+    for scope in names.CORE_TECHNOLOGY_SCOPES:
+        assert f'id="chart-core_technologies_{scope}"' in html, scope
+
+
+def test_a_section_cannot_read_what_the_registry_does_not_declare(released):
+    from ieo.report.reader import UndeclaredInput
+
+    release = PublishedRelease.read(released["publish"] / "2019").section("composition")
+    assert list(release.tables["sample_composition"].columns) == ["subject_type", "subtype", "subject_count"]
+    with pytest.raises(UndeclaredInput, match="report section 'composition' reads 'relation_summary'"):
+        release.tables["relation_summary"]

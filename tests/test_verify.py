@@ -4,7 +4,15 @@ import json
 import shutil
 
 from orchestration.cli import main
-from orchestration.verify import DIFFERS, EXTRA, MATCH, MISSING, Finding, compare_releases, reproduced
+from orchestration.verify import (
+    DIFFERS,
+    EXTRA,
+    MATCH,
+    MISSING,
+    Finding,
+    compare_releases,
+    reproduced,
+)
 
 
 def write(folder, files):

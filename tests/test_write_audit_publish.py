@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets.raw import SuiteViolation, load_edition
+from checks.raw_load import SuiteViolation, load_edition
 from ieo import contract as c
 from ieo.raw_reader import ContractViolation
 from ieo.warehouse import (

@@ -1,11 +1,16 @@
--- Core technologies of all sample enterprises (scope `all`) and of the base- and technology-layer
--- enterprises (scope `base_and_technology`); shares are within the scope.
-with scoped as (
-    select 'all' as scope, core_technology from {{ ref('int_enterprises') }}
-    where edition = {{ current_edition() }}
-    union all
-    select 'base_and_technology', core_technology from {{ ref('int_enterprises') }}
-    where edition = {{ current_edition() }} and tech_layer in ('base', 'technology')
+-- Core technologies per scope of the seed `dimension_values` (ieo.names.CORE_TECHNOLOGY_SCOPES):
+-- `all` sample enterprises, and `base_and_technology` (the layers listed in `members`); shares are within the scope.
+with scopes as (
+    select code as scope, members
+    from {{ ref('dimension_values') }}
+    where dimension = 'core_technology_scope'
+),
+scoped as (
+    select s.scope, e.core_technology
+    from {{ ref('int_enterprises') }} as e
+    join scopes as s
+        on s.members is null or list_contains(string_split(s.members, ';'), e.tech_layer)
+    where e.edition = {{ current_edition() }}
 )
 select
     {{ current_edition() }} as edition,

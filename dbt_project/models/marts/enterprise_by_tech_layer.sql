@@ -1,6 +1,9 @@
--- Sample enterprises per technology layer; share of all sample enterprises of the edition.
+-- Sample enterprises per technology layer (every layer of the seed `dimension_values`, zero when none);
+-- share of all sample enterprises of the edition.
 with layers as (
-    select unnest(['base', 'technology', 'application']) as tech_layer
+    select code as tech_layer
+    from {{ ref('dimension_values') }}
+    where dimension = 'tech_layer'
 ),
 counts as (
     select tech_layer, count(*) as enterprise_count
