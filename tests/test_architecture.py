@@ -12,8 +12,11 @@ from ieo.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 # Runs in a fresh interpreter: records every subprocess started, file opened for writing and
 # environment change while orchestration.definitions is imported, using Python's audit hooks.
+# Dagster itself is imported first: its vendored croniter runs `file` on the interpreter once
+# (platform.architecture), which is the framework's doing, not the project's.
 IMPORT_PROBE = r"""
 import json, os, sys
+import dagster, dagster_dbt
 events = []
 WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 

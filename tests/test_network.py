@@ -268,5 +268,5 @@ def test_network_checks_pass_on_the_sample_and_fail_on_tampered_statistics(sampl
         con.execute("UPDATE network.value_network_stats SET value = 0.5 WHERE statistic = 'average_path_length'")
         outcomes = {c.__name__: c(con, 2019) for c in NETWORK_STATISTICS_CHECKS}
     assert not any(o.passed for o in outcomes.values())
-    assert outcomes["counts_match_staged_inputs"].metadata["mismatched"] == {
+    assert outcomes["counts_match_staged_inputs"].found["mismatched"] == {
         "graph_relations": {"published": 31950.0, "staged": 31949}}

@@ -27,16 +27,16 @@ from ieo.reconciliation import (
 def test_the_report_checks_flag_each_known_inconsistency():
     composition = composition_totals_match_rows()
     assert not composition.passed
-    assert composition.metadata["inconsistent_editions"] == {
+    assert composition.found["inconsistent_editions"] == {
         "2019": {"printed_total": 5554, "sum_of_rows": 4901, "discrepancy": "sample_total_2019"}}
     relations = relation_counts_add_up()
-    assert relations.metadata["inconsistent_categories"]["technology_output"]["domestic_plus_overseas"] == 6418
-    assert relations.metadata["inconsistent_categories"]["technology_output"]["overseas_implied_by_printed_share"] == 546
-    assert list(relations.metadata["inconsistent_categories"]) == ["technology_output"]
+    assert relations.found["inconsistent_categories"]["technology_output"]["domestic_plus_overseas"] == 6418
+    assert relations.found["inconsistent_categories"]["technology_output"]["overseas_implied_by_printed_share"] == 546
+    assert list(relations.found["inconsistent_categories"]) == ["technology_output"]
     countries = top10_countries_within_overseas_total()
-    assert countries.metadata["exceeding"] == {"input": {"top10_overseas_sum": 210, "overseas_relations": 204}}
+    assert countries.found["exceeding"] == {"input": {"top10_overseas_sum": 210, "overseas_relations": 204}}
     weights = index_weights_add_up()
-    assert set(weights.metadata["rounding_differences"]) == {"academic_ecology", "international_openness"}
+    assert set(weights.found["rounding_differences"]) == {"academic_ecology", "international_openness"}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,154 @@
+"""Cell values as the contract reads them: blanks, numbers, years, dates, and the typed column they make.
+
+Each column kind of ``ieo.contract`` has its parser here (``parser``) and its pandas dtype
+(``as_dtype``); a parser raises ValueError with the rule a bad cell broke.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from ieo import contract as c
+from ieo.reference import country_lookup, province_lookup, taxonomy_lookup
+
+MAX_TEXT = 10_000  # characters in one text cell
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as an error message quotes it: its repr, cut short when long."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    return repr(value)
+
+
+def blank_to_none(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def jsonable(value: object) -> object:
+    value = blank_to_none(value)
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def as_dtype(series: pd.Series, kind: str) -> pd.Series:
+    if kind == c.INT:
+        return series.astype("Int64")
+    if kind in (c.DECIMAL, c.MONEY):
+        return series.astype("Float64")
+    if kind == c.DATE:
+        return pd.to_datetime(series).astype("datetime64[s]") if series.notna().any() else series.astype("datetime64[s]")
+    return series.astype(object)
+
+
+def parser(column: c.Column):
+    if column.kind == c.INT:
+        return _parse_year if column.is_year else _parse_int
+    if column.kind in (c.DECIMAL, c.MONEY):
+        return _parse_decimal
+    if column.kind == c.DATE:
+        return _parse_date
+    if column.kind == c.ENUM:
+        return lambda v: str(v).strip().lower()
+    if column.kind == c.PROVINCE:
+        return _resolver(province_lookup())
+    if column.kind == c.COUNTRY:
+        return _resolver(country_lookup())
+    if column.kind == c.TAXONOMY:
+        return _resolver(taxonomy_lookup(column.taxonomy))
+    if column.kind == c.TAXONOMY_LIST:
+        resolve = _resolver(taxonomy_lookup(column.taxonomy))
+        return lambda v: c.LIST_SEPARATOR.join(resolve(p) for p in str(v).split(c.LIST_SEPARATOR) if p.strip())
+    return _parse_text
+
+
+def _parse_text(value: object) -> str:
+    """Free text: at most MAX_TEXT characters, and not a spreadsheet formula.
+
+    A cell such as ``=HYPERLINK(...)`` is refused at the door rather than carried into releases
+    that auditors open in spreadsheets (published files neutralise such text as well).
+    """
+    text = str(value).strip()
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT:,} characters ({len(text):,})")
+    if text.startswith("="):
+        raise ValueError("text looks like a spreadsheet formula (starts with '=')")
+    return text
+
+
+def _resolver(lookup):
+    """Map a spelling to its canonical code; keep an unknown value verbatim for the suite to report."""
+
+    def resolve(value: object) -> str:
+        text = str(value).strip()
+        return lookup.resolve(text) or text
+
+    return resolve
+
+
+def _parse_int(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError("expected an integer")
+    text = str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("expected an integer") from None
+
+
+def _parse_year(value: object) -> int:
+    """A ``*_year`` column takes a bare year or an ISO 8601 date."""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.year
+    try:
+        return _parse_int(value)
+    except ValueError:
+        try:
+            return _parse_date(value).year
+        except ValueError:
+            raise ValueError("expected a year (YYYY) or an ISO 8601 date") from None
+
+
+def _parse_decimal(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueError("expected a decimal number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError("expected a decimal number") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("expected a decimal number")
+    return number
+
+
+def _parse_date(value: object) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError("expected an ISO 8601 date (YYYY-MM-DD)")
