@@ -135,3 +135,27 @@ def test_cumulative_relation_plan_adds_up_to_the_reports_graph_relations():
     from ieo.sample.generator import CUMULATIVE_RELATIONS, report_network_statistic
 
     assert sum(CUMULATIVE_RELATIONS.values()) == report_network_statistic("graph_relations") == 31949
+
+
+# Digests of the files `generate` wrote at commit 9a0d4ba (before any split of the generator), taken with the
+# function below: the generator must keep writing exactly these bytes for the same seed and scale.
+DIGESTS_BEFORE_SPLIT = {
+    (2020, 1.0): "bd75ff09fa5d23f2b21fec857f69471b4bb55edc67ef75cdbf92e0271c426575",
+    (7, 0.1): "d785c7c4e2649fb9b4947961cbc0262419799b716737aff16295def1a265c49a",
+}
+
+
+def tree_digest(folder) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def test_the_generator_writes_the_same_bytes_as_before_its_split(sample_dir, small_sample):
+    assert tree_digest(sample_dir) == DIGESTS_BEFORE_SPLIT[(2020, 1.0)]
+    assert tree_digest(small_sample) == DIGESTS_BEFORE_SPLIT[(7, 0.1)]
