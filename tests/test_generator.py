@@ -132,7 +132,7 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
 
 
 def test_cumulative_relation_plan_adds_up_to_the_reports_graph_relations():
-    from ieo.sample.generator import CUMULATIVE_RELATIONS, report_network_statistic
+    from ieo.sample.calibration import CUMULATIVE_RELATIONS, report_network_statistic
 
     assert sum(CUMULATIVE_RELATIONS.values()) == report_network_statistic("graph_relations") == 31949
 
