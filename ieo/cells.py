@@ -40,34 +40,34 @@ def jsonable(value: object) -> object:
 
 
 def as_dtype(series: pd.Series, kind: str) -> pd.Series:
-    if kind == c.INT:
-        return series.astype("Int64")
-    if kind in (c.DECIMAL, c.MONEY):
-        return series.astype("Float64")
-    if kind == c.DATE:
-        return pd.to_datetime(series).astype("datetime64[s]") if series.notna().any() else series.astype("datetime64[s]")
-    return series.astype(object)
+    """A parsed column as the contract's dtype for its kind."""
+    dtype = c.KINDS[kind].dtype
+    if dtype.startswith("datetime") and series.notna().any():
+        return pd.to_datetime(series).astype(dtype)
+    return series.astype(dtype)
+
+
+def reference_lookup(column: c.Column):
+    """The reference set a column's values resolve into (its kind's ``reference``), or None."""
+    reference = c.KINDS[column.kind].reference
+    if reference == "provinces":
+        return province_lookup()
+    if reference == "countries":
+        return country_lookup()
+    return taxonomy_lookup(column.taxonomy) if reference == "taxonomy" else None
 
 
 def parser(column: c.Column):
+    """The function that turns one cell of ``column`` into its value, or raises ValueError saying why not."""
+    if column.kind == c.TAXONOMY_LIST:
+        resolve = _resolver(reference_lookup(column))
+        return lambda v: c.LIST_SEPARATOR.join(resolve(p) for p in str(v).split(c.LIST_SEPARATOR) if p.strip())
+    if c.KINDS[column.kind].reference:
+        return _resolver(reference_lookup(column))
     if column.kind == c.INT:
         return _parse_year if column.is_year else _parse_int
-    if column.kind in (c.DECIMAL, c.MONEY):
-        return _parse_decimal
-    if column.kind == c.DATE:
-        return _parse_date
-    if column.kind == c.ENUM:
-        return lambda v: str(v).strip().lower()
-    if column.kind == c.PROVINCE:
-        return _resolver(province_lookup())
-    if column.kind == c.COUNTRY:
-        return _resolver(country_lookup())
-    if column.kind == c.TAXONOMY:
-        return _resolver(taxonomy_lookup(column.taxonomy))
-    if column.kind == c.TAXONOMY_LIST:
-        resolve = _resolver(taxonomy_lookup(column.taxonomy))
-        return lambda v: c.LIST_SEPARATOR.join(resolve(p) for p in str(v).split(c.LIST_SEPARATOR) if p.strip())
-    return _parse_text
+    return {c.DECIMAL: _parse_decimal, c.MONEY: _parse_decimal, c.DATE: _parse_date,
+            c.ENUM: lambda v: str(v).strip().lower(), c.STRING: _parse_text}[column.kind]
 
 
 def _parse_text(value: object) -> str:

@@ -43,6 +43,31 @@ STRING, ENUM, INT, DECIMAL, MONEY, DATE, PROVINCE, COUNTRY, TAXONOMY, TAXONOMY_L
     "taxonomy_list",
 )
 
+
+@dataclass(frozen=True)
+class Kind:
+    """What a column kind means everywhere: the reader's pandas dtype, the warehouse type, the contract page's
+    wording, and the reference set its values must belong to (``ieo.reference``), if any."""
+
+    dtype: str
+    sql_type: str
+    words: str
+    reference: str | None = None  # "provinces", "countries", "taxonomy" (the column's own) or None
+
+
+KINDS: dict[str, Kind] = {
+    STRING: Kind("object", "VARCHAR", "string"),
+    ENUM: Kind("object", "VARCHAR", "enum"),
+    INT: Kind("Int64", "BIGINT", "integer"),
+    DECIMAL: Kind("Float64", "DOUBLE", "decimal"),
+    MONEY: Kind("Float64", "DOUBLE", "money (CNY yuan, decimal >= 0)"),
+    DATE: Kind("datetime64[s]", "DATE", "date (ISO 8601)"),
+    PROVINCE: Kind("object", "VARCHAR", "province", "provinces"),
+    COUNTRY: Kind("object", "VARCHAR", "ISO 3166-1 alpha-2", "countries"),
+    TAXONOMY: Kind("object", "VARCHAR", "taxonomy", "taxonomy"),
+    TAXONOMY_LIST: Kind("object", "VARCHAR", "taxonomy list (';'-separated)", "taxonomy"),
+}
+
 # How a date or year column relates to the edition year.
 WITHIN_EDITION, NOT_AFTER_EDITION = "within_edition_year", "not_after_edition_year"
 

@@ -29,18 +29,6 @@ DOC_PATH = PROJECT_ROOT / "docs" / "data_contract.md"
 DIMENSIONS_SEED = DBT_PROJECT_DIR / "seeds" / "reference" / "dimension_values.csv"
 GENERATED_NOTE = "Generated from ieo/contract.py by `ieo contract --write`; do not edit by hand."
 
-_KIND_WORDS = {
-    c.STRING: "string",
-    c.ENUM: "enum",
-    c.INT: "integer",
-    c.DECIMAL: "decimal",
-    c.MONEY: "money (CNY yuan, decimal >= 0)",
-    c.DATE: "date (ISO 8601)",
-    c.PROVINCE: "province",
-    c.COUNTRY: "ISO 3166-1 alpha-2",
-    c.TAXONOMY: "taxonomy",
-    c.TAXONOMY_LIST: "taxonomy list (';'-separated)",
-}
 
 
 def _column_tests(column: c.Column) -> list:
@@ -139,7 +127,7 @@ def render_markdown() -> str:
         lines += [f"## {table.name}" + (" (optional)" if table.optional else " (required)"), "", table.description, ""]
         lines += ["| column | type | rules | meaning |", "|---|---|---|---|"]
         for column in table.columns:
-            lines.append(f"| `{column.name}` | {_KIND_WORDS[column.kind]} | {_rules(table, column)} | {column.description} |")
+            lines.append(f"| `{column.name}` | {c.KINDS[column.kind].words} | {_rules(table, column)} | {column.description} |")
         if table.row_rules:
             lines += ["", "Row rules:"]
             lines += [f"- `{rule}`: {c.ROW_RULES[rule]}." for rule in table.row_rules]

@@ -33,7 +33,6 @@ AUDITING, PASSED, FAILED, REJECTED = "auditing", "passed", "failed", "rejected"
 LEGACY_REPLACED = "replaced_before_history"  # loads from before every load was kept; their rows are gone
 PROBLEMS_KEPT = 200  # reader errors or failed expectations stored per load
 
-_SQL_TYPES = {c.INT: "BIGINT", c.DECIMAL: "DOUBLE", c.MONEY: "DOUBLE", c.DATE: "DATE"}
 PROVENANCE_COLUMNS = (
     (EXTRA_COLUMNS, "JSON"),
     (SOURCE_ROW, "INTEGER"),
@@ -45,7 +44,7 @@ PROVENANCE_COLUMNS = (
 
 
 def sql_type(column: c.Column) -> str:
-    return _SQL_TYPES.get(column.kind, "VARCHAR")
+    return c.KINDS[column.kind].sql_type
 
 
 def raw_table_ddl(table: c.Table) -> str:

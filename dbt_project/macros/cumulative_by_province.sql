@@ -6,20 +6,22 @@
 with counts as (
     select
         province,
-        count(*) as item_count,
+        count(*) as {{ count_column }},
         count(*) filter (where {{ year_expression }} = edition) as new_in_edition
     from {{ ref(model) }}
     where edition = {{ current_edition() }}
     group by province
+),
+provinces as (
+    {{ province_spine('counts', [count_column, 'new_in_edition']) }}
 )
 select
     {{ current_edition() }} as edition,
-    p.province_code,
-    p.name_zh as province_name_zh,
-    p.name_en as province_name_en,
-    coalesce(c.item_count, 0) as {{ count_column }},
-    coalesce(c.new_in_edition, 0) as new_in_edition,
-    {{ share('coalesce(c.item_count, 0)', 'sum(coalesce(c.item_count, 0)) over ()') }} as {{ share_column }}
-from {{ ref('provinces') }} as p
-left join counts as c on c.province = p.province_code
+    province_code,
+    province_name_zh,
+    province_name_en,
+    {{ count_column }},
+    new_in_edition,
+    {{ share(count_column, 'sum(' ~ count_column ~ ') over ()') }} as {{ share_column }}
+from provinces
 {% endmacro %}

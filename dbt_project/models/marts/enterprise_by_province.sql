@@ -4,14 +4,16 @@ with counts as (
     from {{ ref('int_enterprises') }}
     where edition = {{ current_edition() }}
     group by province
+),
+provinces as (
+    {{ province_spine('counts', ['enterprise_count']) }}
 )
 select
     {{ current_edition() }} as edition,
-    p.province_code,
-    p.name_zh as province_name_zh,
-    p.name_en as province_name_en,
-    coalesce(c.enterprise_count, 0) as enterprise_count,
-    {{ share('coalesce(c.enterprise_count, 0)', 'sum(coalesce(c.enterprise_count, 0)) over ()') }} as share_of_enterprises,
-    rank() over (order by coalesce(c.enterprise_count, 0) desc) as province_rank
-from {{ ref('provinces') }} as p
-left join counts as c on c.province = p.province_code
+    province_code,
+    province_name_zh,
+    province_name_en,
+    enterprise_count,
+    {{ share('enterprise_count', 'sum(enterprise_count) over ()') }} as share_of_enterprises,
+    rank() over (order by enterprise_count desc) as province_rank
+from provinces

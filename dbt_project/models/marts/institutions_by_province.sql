@@ -8,15 +8,17 @@ with counts as (
     inner join {{ ref('int_organizations') }} as o on r.edition = o.edition and r.org_id = o.org_id
     where r.edition = {{ current_edition() }}
     group by o.province
+),
+provinces as (
+    {{ province_spine('counts', ['university_count', 'institute_count']) }}
 )
 select
     {{ current_edition() }} as edition,
-    p.province_code,
-    p.name_zh as province_name_zh,
-    p.name_en as province_name_en,
-    coalesce(c.university_count, 0) as university_count,
-    coalesce(c.institute_count, 0) as institute_count,
-    {{ share('coalesce(c.university_count, 0)', 'sum(coalesce(c.university_count, 0)) over ()') }} as share_of_universities,
-    {{ share('coalesce(c.institute_count, 0)', 'sum(coalesce(c.institute_count, 0)) over ()') }} as share_of_institutes
-from {{ ref('provinces') }} as p
-left join counts as c on c.province = p.province_code
+    province_code,
+    province_name_zh,
+    province_name_en,
+    university_count,
+    institute_count,
+    {{ share('university_count', 'sum(university_count) over ()') }} as share_of_universities,
+    {{ share('institute_count', 'sum(institute_count) over ()') }} as share_of_institutes
+from provinces

@@ -1,5 +1,5 @@
 -- The 24 level-3 indicators of the report's section VI index, one row per province (all 31, zero
--- where a province has none). Relation indicators count every relation known to the edition whose
+-- where a province has none, through the macro province_spine). Relation indicators count every relation known to the edition whose
 -- sampled enterprise is in the province; "international" and "abroad" mean an overseas counterpart.
 -- Indicator ids and weights live in the seed `index_weights`.
 with enterprises as (
@@ -8,7 +8,10 @@ with enterprises as (
         count(*) as enterprise_count,
         sum(coalesce(valuation_cny, 0)) as enterprise_valuation,
         avg(patent_count) as average_patents,
-        count(*) filter (where tech_layer in ('base', 'technology')) as base_technology_enterprises
+        count(*) filter (where list_contains(
+            (select string_split(members, ';') from {{ ref('dimension_values') }}
+             where dimension = 'core_technology_scope' and code = 'base_and_technology'),
+            tech_layer)) as base_technology_enterprises
     from {{ ref('int_enterprises') }}
     where edition = {{ current_edition() }}
     group by province
@@ -60,38 +63,77 @@ linkers_and_government as (
         select province, 0, 0, 0, 1 from {{ ref('stg_policies') }} where edition = {{ current_edition() }}
     )
     group by province
+),
+enterprise_indicators as (
+    {{ province_spine('enterprises', [
+        'enterprise_count',
+        'enterprise_valuation',
+        'average_patents',
+        'base_technology_enterprises',
+    ]) }}
+),
+relation_indicators as (
+    {{ province_spine('relations', [
+        'technology_output_relations',
+        'financing_relations',
+        'financing_amount',
+        'investment_relations',
+        'study_abroad',
+        'work_abroad',
+        'international_technology_input',
+        'international_technology_output',
+    ]) }}
+),
+research_indicators as (
+    {{ province_spine('research', [
+        'university_count',
+        'university_domestic_papers',
+        'university_international_papers',
+        'university_patents',
+        'institute_count',
+        'institute_domestic_papers',
+        'institute_international_papers',
+        'institute_patents',
+    ]) }}
+),
+linker_indicators as (
+    {{ province_spine('linkers_and_government', [
+        'conference_count',
+        'alliance_count',
+        'industrial_park_count',
+        'policy_count',
+    ]) }}
 )
 select
     {{ current_edition() }} as edition,
-    p.province_code,
-    p.name_zh as province_name_zh,
-    p.name_en as province_name_en,
-    coalesce(e.enterprise_count, 0) as enterprise_count,
-    coalesce(e.enterprise_valuation, 0) as enterprise_valuation,
-    coalesce(e.average_patents, 0) as average_patents,
-    coalesce(e.base_technology_enterprises, 0) as base_technology_enterprises,
-    coalesce(r.technology_output_relations, 0) as technology_output_relations,
-    coalesce(s.university_count, 0) as university_count,
-    coalesce(s.university_domestic_papers, 0) as university_domestic_papers,
-    coalesce(s.university_international_papers, 0) as university_international_papers,
-    coalesce(s.university_patents, 0) as university_patents,
-    coalesce(s.institute_count, 0) as institute_count,
-    coalesce(s.institute_domestic_papers, 0) as institute_domestic_papers,
-    coalesce(s.institute_international_papers, 0) as institute_international_papers,
-    coalesce(s.institute_patents, 0) as institute_patents,
-    coalesce(r.financing_relations, 0) as financing_relations,
-    coalesce(r.financing_amount, 0) as financing_amount,
-    coalesce(r.investment_relations, 0) as investment_relations,
-    coalesce(r.study_abroad, 0) as study_abroad,
-    coalesce(r.work_abroad, 0) as work_abroad,
-    coalesce(r.international_technology_input, 0) as international_technology_input,
-    coalesce(r.international_technology_output, 0) as international_technology_output,
-    coalesce(l.conference_count, 0) as conference_count,
-    coalesce(l.alliance_count, 0) as alliance_count,
-    coalesce(l.industrial_park_count, 0) as industrial_park_count,
-    coalesce(l.policy_count, 0) as policy_count
-from {{ ref('provinces') }} as p
-left join enterprises as e on e.province = p.province_code
-left join relations as r on r.province = p.province_code
-left join research as s on s.province = p.province_code
-left join linkers_and_government as l on l.province = p.province_code
+    e.province_code,
+    e.province_name_zh,
+    e.province_name_en,
+    e.enterprise_count,
+    e.enterprise_valuation,
+    e.average_patents,
+    e.base_technology_enterprises,
+    r.technology_output_relations,
+    s.university_count,
+    s.university_domestic_papers,
+    s.university_international_papers,
+    s.university_patents,
+    s.institute_count,
+    s.institute_domestic_papers,
+    s.institute_international_papers,
+    s.institute_patents,
+    r.financing_relations,
+    r.financing_amount,
+    r.investment_relations,
+    r.study_abroad,
+    r.work_abroad,
+    r.international_technology_input,
+    r.international_technology_output,
+    l.conference_count,
+    l.alliance_count,
+    l.industrial_park_count,
+    l.policy_count
+from enterprise_indicators as e
+inner join relation_indicators as r using (province_code)
+inner join research_indicators as s using (province_code)
+inner join linker_indicators as l using (province_code)

@@ -1,2 +1,7 @@
 -- Top 10 provinces of the counterparts of technology input and output relations (report section IV).
-{{ technology_top('counterpart_province') }}
+-- Ties at the cut are kept.
+select edition, direction, relation_rank, dimension_value, relation_count, direction_total, share_of_direction
+from {{ ref('int_technology_relation_counts') }}
+where edition = {{ current_edition() }}
+  and dimension = 'province'
+  and relation_rank <= 10
