@@ -10,8 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from checks.outcome import SuiteOutcome
 from checks.raw_load import load_edition
-from checks.validation import SuiteOutcome
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings
 from glue.results import OWNER

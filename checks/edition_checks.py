@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from checks.outcome import CheckOutcome
-from ieo import contract
+from ieo import contract, names
 from ieo.warehouse import current_load_files
 
 WARN_CHANGE = 0.5  # a subject count moving by more than half from the previous edition is worth a look
@@ -48,13 +48,15 @@ def subject_counts_match_sample_composition(con: duckdb.DuckDBPyConnection, edit
 
 
 def relations_are_well_formed(con: duckdb.DuckDBPyConnection, edition: int) -> CheckOutcome:
-    """No relation links an organisation to itself, and amount_cny appears only on money relations (investment, financing)."""
+    """No relation links an organisation to itself, and amount_cny appears only on money relations (investment,
+    financing): the contract's row rules, checked again on the staged relations with the contract's own SQL."""
+    self_relation = contract.ROW_RULES["counterpart_differs_from_sample"].violation_sql
+    stray_amount = contract.ROW_RULES["amount_only_for_money_relations"].violation_sql
     self_links, stray_amounts = con.execute(
-        """SELECT list(relation_id) FILTER (WHERE sample_id = counterpart_id),
-                  list(relation_id) FILTER (WHERE amount_cny IS NOT NULL
-                                              AND NOT list_contains($money, relation_type))
-           FROM staging.stg_relations WHERE edition = $edition""",
-        {"edition": edition, "money": list(contract.MONEY_RELATION_TYPES)},
+        f"""SELECT list(relation_id) FILTER (WHERE {self_relation}),
+                   list(relation_id) FILTER (WHERE {stray_amount})
+            FROM {names.STAGING}.stg_relations WHERE edition = ?""",
+        [edition],
     ).fetchone()
     self_links, stray_amounts = self_links or [], stray_amounts or []
     return CheckOutcome(not (self_links or stray_amounts), {

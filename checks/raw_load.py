@@ -12,7 +12,8 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from checks.validation import SuiteOutcome, validate_edition
+from checks.outcome import SuiteOutcome
+from checks.validation import validate_edition
 from ieo.raw_reader import ContractViolation, RawTable, read_edition
 from ieo.settings import DEFAULT_VALIDATION_ENGINE
 from ieo.warehouse import finish_load, reject_load, write_load

@@ -17,10 +17,14 @@ import great_expectations as gx
 import pandas as pd
 from great_expectations.expectations.row_conditions import Column as RowColumn
 
-from checks.validation import REPORTED_COLUMN, RULE
+from checks.outcome import SuiteOutcome
 from ieo import contract as c
+from ieo.raw_reader import SOURCE_ROW, RawError
 from ieo.reference import country_lookup, province_lookup, taxonomy_lookup
 
+RULE = "rule"  # the meta key holding the human wording of an expectation
+REPORTED_COLUMN = "reported_column"  # meta key: the contract column a derived column stands for
+SAMPLE_SIZE = 10  # bad values shown per failed expectation
 MISSING = "<missing>"  # what a reference that points at nothing resolves to
 SELF_RELATION = "_self_relation"
 
@@ -122,7 +126,7 @@ def _amount_only_for_money_relations(wording: str) -> list:
 @dataclass(frozen=True)
 class RowRule:
     """A contract row rule in every form the engines need: its expectations and, when the rule needs a
-    derived column, that column computed on a pandas frame and in SQL (over the load's rows as ``t``)."""
+    derived column, that column computed on a pandas frame and in SQL (the contract's violation predicate)."""
 
     expectations: Callable[[str], list]
     derived_column: str | None = None
@@ -135,7 +139,7 @@ ROW_RULES = {
     "counterpart_differs_from_sample": RowRule(
         _counterpart_differs_from_sample, SELF_RELATION,
         pandas=lambda frame: (frame["sample_id"] == frame["counterpart_id"]).fillna(False).astype(bool),
-        sql="coalesce(t.sample_id = t.counterpart_id, false)"),
+        sql=c.ROW_RULES["counterpart_differs_from_sample"].violation_sql),
     "amount_only_for_money_relations": RowRule(_amount_only_for_money_relations),
 }
 
@@ -163,8 +167,52 @@ def build_suite(table: c.Table, edition: int) -> gx.ExpectationSuite:
         expectation.meta = {RULE: rule, REPORTED_COLUMN: ref.column}
         suite.add_expectation(expectation)
     for rule_id in table.row_rules:
-        for expectation in ROW_RULES[rule_id].expectations(c.ROW_RULES[rule_id]):
+        for expectation in ROW_RULES[rule_id].expectations(c.ROW_RULES[rule_id].wording):
             suite.add_expectation(expectation)
     return suite
 
 
+def findings(table: c.Table, file: str, result) -> SuiteOutcome:
+    """Turn a GX validation result into failed expectations (count, sample of bad values) and row errors."""
+    outcome = SuiteOutcome(table.name, file, bool(result.success), len(result.results))
+    for item in result.results:
+        if item.success:
+            continue
+        config = item.expectation_config
+        meta = config.meta or {}
+        column = meta.get(REPORTED_COLUMN) or config.kwargs.get("column")
+        rule = meta.get(RULE, config.type)
+        if item.exception_info.get("raised_exception"):
+            raise RuntimeError(f"{file}: expectation {config.type} on {column} could not run: {item.exception_info['exception_message']}")
+        unexpected = sorted(item.result.get("unexpected_index_list") or [], key=lambda hit: hit[SOURCE_ROW])
+        outcome.failed.append(
+            {
+                "expectation": config.type,
+                "column": column,
+                "rule": rule,
+                "unexpected_count": item.result.get("unexpected_count", len(unexpected)),
+                "sample_rows": [int(hit[SOURCE_ROW]) for hit in unexpected[:SAMPLE_SIZE]],
+                "sample_values": list(dict.fromkeys(_show(hit.get(column)) for hit in unexpected))[:SAMPLE_SIZE],
+            }
+        )
+        for hit in unexpected:
+            outcome.errors.append(RawError(file, int(hit[SOURCE_ROW]), column, f"{rule}, got {_show(hit.get(column))}"))
+    return outcome
+
+
+def reported_columns(table: c.Table) -> list[str]:
+    reported = {SOURCE_ROW, *(ref.column for ref in table.references)}
+    reported.update(col.name for col in table.columns if col.kind == c.TAXONOMY_LIST)
+    if "counterpart_differs_from_sample" in table.row_rules:
+        reported.add("counterpart_id")
+    return sorted(reported)
+
+
+def _show(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return "an empty cell"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return repr(value.date().isoformat())
+    if isinstance(value, dt.date):
+        return repr(value.isoformat())
+    return repr(value.item() if hasattr(value, "item") else value)

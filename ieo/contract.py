@@ -122,11 +122,27 @@ class Table:
         return tuple(c.name for c in self.columns if c.required)
 
 
+@dataclass(frozen=True)
+class RowRule:
+    """A rule that involves more than one column of a row: its wording, and the SQL predicate (over the
+    table's own columns) that is true on a row breaking it, which every SQL check of the rule uses."""
+
+    wording: str
+    violation_sql: str
+
+
 # Row rules that involve more than one column; each is a named, documented check.
-ROW_RULES: dict[str, str] = {
-    "province_iff_domestic_cn": "province is required when country is CN and must be empty otherwise",
-    "counterpart_differs_from_sample": "counterpart_id must differ from sample_id (no self-relations)",
-    "amount_only_for_money_relations": "amount_cny may be given only for investment and financing relations",
+ROW_RULES: dict[str, RowRule] = {
+    "province_iff_domestic_cn": RowRule(
+        "province is required when country is CN and must be empty otherwise",
+        "(country = 'CN') = (province IS NULL)"),
+    "counterpart_differs_from_sample": RowRule(
+        "counterpart_id must differ from sample_id (no self-relations)",
+        "coalesce(sample_id = counterpart_id, false)"),
+    "amount_only_for_money_relations": RowRule(
+        "amount_cny may be given only for investment and financing relations",
+        "amount_cny IS NOT NULL AND relation_type NOT IN ("
+        + ", ".join(f"'{t}'" for t in MONEY_RELATION_TYPES) + ")"),
 }
 
 

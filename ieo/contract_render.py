@@ -130,7 +130,7 @@ def render_markdown() -> str:
             lines.append(f"| `{column.name}` | {c.KINDS[column.kind].words} | {_rules(table, column)} | {column.description} |")
         if table.row_rules:
             lines += ["", "Row rules:"]
-            lines += [f"- `{rule}`: {c.ROW_RULES[rule]}." for rule in table.row_rules]
+            lines += [f"- `{rule}`: {c.ROW_RULES[rule].wording}." for rule in table.row_rules]
         lines.append("")
     lines += [
         "## Raw layer in the warehouse",

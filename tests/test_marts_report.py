@@ -47,7 +47,7 @@ def test_province_indicators_have_all_31_provinces_and_every_indicator(sample_wa
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
         indicators = [r[0] for r in con.execute("select node_id from reference.index_weights where level = 3").fetchall()]
         columns = [r[0] for r in con.execute("describe marts.province_indicators").fetchall()]
-    assert len(indicators) == 24 and set(indicators) <= set(columns)
+    assert indicators and set(indicators) <= set(columns)  # every indicator of the seed is a column
 
 
 def test_technology_top10_keeps_ties_and_uses_the_direction_total(sample_warehouse):

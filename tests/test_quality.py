@@ -86,3 +86,24 @@ def test_sample_2019_reconciliation(sample_warehouse, sample_network_tables):
         assert by_figure.at[figure, "status"] == EXACT, figure
     assert by_figure.at["2019/sample_totals/all", "known_discrepancy"] == "sample_total_2019"
     assert {"figure", "report_value", "computed_value", "abs_diff", "rel_diff", "status"} <= set(table.columns)
+
+
+def test_the_edition_check_finds_self_relations_and_stray_amounts_with_the_contracts_sql():
+    import duckdb
+
+    from checks.edition_checks import relations_are_well_formed
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute("""CREATE TABLE staging.stg_relations AS SELECT * FROM (VALUES
+        (2019, 'R1', 'E1', 'C1', 'technology_input', NULL),
+        (2019, 'R2', 'E1', 'E1', 'work_experience', NULL),          -- a self-relation
+        (2019, 'R3', 'E2', 'V1', 'financing', 1000.0),              -- an amount where one belongs
+        (2019, 'R4', 'E2', 'C2', 'technology_output', 50.0),        -- a stray amount
+        (2018, 'R5', 'E3', 'E3', 'investment', 9.0)                 -- another edition
+    ) AS t(edition, relation_id, sample_id, counterpart_id, relation_type, amount_cny)""")
+    outcome = relations_are_well_formed(con, 2019)
+    assert not outcome.passed
+    assert outcome.found["self_relation_ids"] == ["R2"] and outcome.found["amount_relation_ids"] == ["R4"]
+    con.execute("DELETE FROM staging.stg_relations WHERE relation_id IN ('R2', 'R4')")
+    assert relations_are_well_formed(con, 2019).passed

@@ -7,6 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from ieo import names
+from ieo.contract import CONTRACT
 from ieo.release import Release, csv_bytes, neutralise, publish
 from ieo.report.build import RUN_SPECIFIC
 from tests.conftest import run_edition, tree_bytes
@@ -76,7 +78,7 @@ def test_sample_release_is_complete(released):
     tables = {p.stem for p in (release / "tables").glob("*.csv")}
     assert {"sample_composition", "relation_summary", "province_indicators", "value_network_stats",
             "weighted_degree_top30", "ego_technology_regions_top5", "reconciliation"} <= tables
-    assert len(tables) == 23 + 8 + 1  # marts, network tables, reconciliation
+    assert len(tables) == len(names.MART_TABLES) + len(names.NETWORK_TABLES) + 1  # marts, network, reconciliation
     index = {p.name for p in (release / "index").glob("*.csv")}
     assert {"competitiveness_index.csv", "indicators.csv", "weights.csv", "rank_uncertainty.csv",
             "coherence.csv"} <= index
@@ -85,7 +87,7 @@ def test_sample_release_is_complete(released):
     assert {"province_code", "province_name_zh", "score", "rank", "enterprise_capabilities_score",
             "enterprise_capabilities_rank"} <= set(ranking.columns)
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["inputs"]) == 9 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert len(manifest["inputs"]) == len(CONTRACT) and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     blocking = [c for c in manifest["checks"] if c["blocking"]]
     assert {c["status"] for c in blocking} == {"SUCCEEDED"} and len(blocking) > 100
     warned = {c["check"] for c in manifest["checks"] if c["status"] != "SUCCEEDED"}
@@ -134,7 +136,7 @@ def test_a_corrupt_input_stops_publication_and_keeps_the_old_release(released, t
         if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"
     }
     failed = {key for key, evaluation in checks.items() if not evaluation.passed}
-    assert failed == {"raw/enterprises"} and len(checks) == 9
+    assert failed == {"raw/enterprises"} and len(checks) == len(CONTRACT)
     [item] = checks["raw/enterprises"].metadata["failed_expectations_json"].value
     assert (item["column"], item["unexpected_count"], item["sample_rows"], item["sample_values"]) == (
         "patent_count", 1, [5], ["-5"])

@@ -3,6 +3,7 @@
 import json
 import shutil
 
+from ieo.contract import CONTRACT
 from orchestration.cli import main
 from orchestration.verify import (
     DIFFERS,
@@ -56,5 +57,5 @@ def test_verify_reproduces_the_sample_release_and_catches_a_tampered_csv(release
     assert failing == ["FAIL output tables/enterprise_by_province.csv: DIFFERS - content differs from the recomputation"]
     files = sum(1 for p in release.rglob("*") if p.is_file())
     assert f"NOT reproduced: {files - 1} of {files} files match byte for byte" in out
-    assert out.count("ok   input ") == 9
+    assert out.count("ok   input ") == len(CONTRACT)
     assert "Running with dbt" not in out and " of 21 START seed" not in out  # dbt's log goes to the scratch log
