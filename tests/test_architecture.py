@@ -92,3 +92,12 @@ def test_no_module_is_longer_than_about_400_lines():
             for p in (PROJECT_ROOT / folder).rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 420}
     assert long == {}
+
+
+@pytest.mark.unit
+def test_no_module_imports_a_private_dagster_module():
+    private = [f"{p.relative_to(PROJECT_ROOT)}:{n}" for folder in ("ieo", "assets", "checks", "glue", "orchestration")
+               for p in (PROJECT_ROOT / folder).rglob("*.py")
+               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+               if line.lstrip().startswith(("from dagster._", "import dagster._", "from dagster_dbt._"))]
+    assert private == []
