@@ -111,7 +111,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _prepare_manifest()
     env = {**os.environ, "DAGSTER_HOME": str(_instance_home(settings)),
-           **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()}}
+           **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()},
+           # dagster-dbt's prepare_if_dev runs `dbt parse` with the dbt found on PATH: the one beside this Python.
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     command = [str(Path(sys.executable).with_name("dagster")), "dev", "-w", str(WORKSPACE), "-p", str(args.port)]
     try:
         return subprocess.call(command, cwd=WORKSPACE.parent, env=env)
