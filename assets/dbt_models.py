@@ -14,10 +14,18 @@ from glue.dbt import (
     translator,
 )
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
+from glue.results import latest_check_record
+from glue.tags import RESEED_TAG
 from ieo import names
 from ieo.lineage import sql_column_lineage
-from ieo.warehouse import connect, replace_edition_tables
+from ieo.reference import seeds_fingerprint
+from ieo.warehouse import (
+    connect,
+    record_seeded,
+    replace_edition_tables,
+    seeded_fingerprint,
+)
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
 
@@ -29,10 +37,45 @@ MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
     dagster_dbt_translator=translator,
     name="reference_seeds",
 )
-def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: IeoSettings):
-    """Province list, countries, the domestic set, taxonomies, index weights and the report's figures."""
-    # --full-refresh: a seed whose columns changed is recreated instead of failing on the old table.
-    yield from dbt.cli(["seed", "--full-refresh", "--vars", dbt_vars(settings.warehouse_path)], context=context).stream()
+def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: IeoSettings,
+                    warehouse_writer: WarehouseWriter):
+    """Province list, countries, the domestic set, taxonomies, index weights and the report's figures.
+
+    Every edition run includes them, so a fresh warehouse gets its reference data before anything reads it;
+    they are reloaded only when their files changed (or the reference_data job asks), else reported current.
+    """
+    fingerprint = seeds_fingerprint()
+    earlier = {key: latest_check_record(context.instance, key) for key in context.selected_asset_check_keys}
+    reason = reseed_reason(context.run.tags.get(RESEED_TAG) == "true", seeded_fingerprint(settings.warehouse_path),
+                           fingerprint, all(r is not None and r.status.value == "SUCCEEDED" for r in earlier.values()))
+    if reason is None:
+        context.log.info(f"reference data unchanged (seeds {fingerprint[:12]}); not reloaded")
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+            yield dg.MaterializeResult(asset_key=key, metadata={"reloaded": False, "seeds_fingerprint": fingerprint})
+        # The seeds are byte for byte those their tests passed on, so those results stand; they say where from.
+        for key, record in sorted(earlier.items(), key=lambda item: (item[0].asset_key.to_user_string(), item[0].name)):
+            yield dg.AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=True,
+                                      metadata={"carried_from_run": record.run_id, "seeds_fingerprint": fingerprint})
+        return
+    context.log.info(f"loading the reference data: {reason}")
+    # `build` loads the seeds and runs their tests; --full-refresh recreates a seed whose columns changed.
+    # cautious: only the seeds' own tests, not the models' relationship tests that point at them.
+    yield from dbt.cli(["build", "--full-refresh", "--indirect-selection", "cautious", "--vars",
+                        dbt_vars(settings.warehouse_path)], context=context).stream()
+    record_seeded(settings.warehouse_path, fingerprint)
+
+
+def reseed_reason(forced: bool, recorded: str | None, fingerprint: str, checks_recorded: bool) -> str | None:
+    """Why the seeds must be (re)loaded into the warehouse, or None when the warehouse already holds these files."""
+    if forced:
+        return "the run asks for it"
+    if recorded is None:
+        return "the warehouse has no reference data yet"
+    if recorded != fingerprint:
+        return "the seed files changed since they were loaded"
+    if not checks_recorded:
+        return "this Dagster instance has no passing results of the seeds' tests"
+    return None
 
 
 @dbt_assets(
@@ -44,7 +87,8 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, sett
     backfill_policy=ONE_EDITION_PER_RUN,
     name="survey_models",
 )
-def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: IeoSettings):
+def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: IeoSettings,
+                  warehouse_writer: WarehouseWriter):
     """Staging, intermediate and mart models for one edition; the edition is passed as a dbt var.
 
     Afterwards the column lineage of every model is resolved from the SQL dbt compiled for this

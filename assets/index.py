@@ -10,7 +10,7 @@ import pandas as pd
 
 from checks.index_checks import INDEX_CHECKS, WEIGHT_CHECKS
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER, run_checks
 from ieo import names
 from ieo.index.coherence import coherence
@@ -83,7 +83,8 @@ def _preview(frame: pd.DataFrame, rows: int = 12) -> dg.MetadataValue:
     "their direction, the printed (or derived) global weight and each indicator's effective weight. The "
     "source column says whether they are the report's, AHP's, entropy's or a file's.",
 )
-def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
+def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings,
+                  warehouse_writer: WarehouseWriter):
     edition = int(context.partition_key)
     options = index_settings.options()
     choice = choose_weights(options, read_indicators(settings, edition))
@@ -123,7 +124,8 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
     backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
-def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
+def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings,
+                          warehouse_writer: WarehouseWriter):
     """Score all 31 provinces with the edition's weights and the configured normalisation and aggregation."""
     edition = int(context.partition_key)
     options = index_settings.options()
@@ -155,7 +157,8 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
     backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
-def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
+def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings,
+                     warehouse_writer: WarehouseWriter):
     """Monte Carlo uncertainty (seeded) and Saltelli sensitivity analysis of the ranks."""
     edition = int(context.partition_key)
     options = index_settings.options()
@@ -182,7 +185,8 @@ def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, i
     "indicator with its pillar and the index, Cronbach's alpha and the first principal component's share of "
     "variance per pillar.",
 )
-def index_coherence(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
+def index_coherence(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings,
+                    warehouse_writer: WarehouseWriter):
     edition = int(context.partition_key)
     options = index_settings.options()
     tree = stored_tree(settings, edition)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from checks.network_checks import NETWORK_STATISTICS_CHECKS
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER, run_checks
 from ieo import names
 from ieo.network.graph import build_value_network
@@ -116,7 +116,8 @@ def _preview(frame: pd.DataFrame, rows: int = 15) -> dg.MetadataValue:
     backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
-def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, settings: IeoSettings):
+def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, settings: IeoSettings,
+                  warehouse_writer: WarehouseWriter):
     """Build the edition's value network and publish its tables to the warehouse's network schema."""
     edition = int(context.partition_key)
     nodes, relations = read_network_inputs(settings, edition)

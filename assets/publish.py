@@ -15,8 +15,8 @@ import pandas as pd
 from assets.index import IndexSettings
 from assets.quality import printed_figure_checks
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
-from glue.results import OWNER
+from glue.resources import IeoSettings, WarehouseWriter
+from glue.results import OWNER, latest_check_results
 from glue.tags import RELEASE_KIND_TAG
 from ieo import names
 from ieo.lineage import Step, build_lineage, render_lineage_html, source_file_of
@@ -26,8 +26,6 @@ from ieo.release_tables import read_release_tables
 from ieo.settings import PROJECT_ROOT, SEEDS_DIR
 from ieo.warehouse import connect, current_load_files, edition_rows, load_record
 
-# How many of a partitioned check's latest executions are searched for the edition's.
-PARTITION_LOOKBACK = 200
 PUBLISHED_KEYS = [dg.AssetKey(list(t.asset_path)) for t in names.PUBLISHED_TABLES]
 
 
@@ -92,24 +90,6 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
         raise PublicationBlocked(f"{len(blocked)} upstream checks did not pass for edition {context.partition_key}: "
                                  + ", ".join(blocked[:20]))
     return results
-
-
-def latest_check_results(instance: dg.DagsterInstance, keys: list[dg.AssetCheckKey],
-                         partitioned_assets: set[dg.AssetKey], partition: str) -> dict[dg.AssetCheckKey, str]:
-    """Each check's latest status (for a partitioned asset, its latest of this partition), e.g. SUCCEEDED or FAILED."""
-    found = {}
-    for key in keys:
-        if key.asset_key in partitioned_assets:
-            # The execution is recorded under its partition when planned; its result may be recorded without it.
-            history = instance.event_log_storage.get_asset_check_execution_history(key, limit=PARTITION_LOOKBACK)
-            planned = next((r for r in history if r.partition == partition), None)
-            record = planned and next((r for r in history if r.run_id == planned.run_id
-                                       and r.status.value != "PLANNED"), planned)
-        else:
-            record = instance.get_latest_asset_check_evaluation_record(key)
-        if record is not None:
-            found[key] = record.status.value
-    return found
 
 
 def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFrame]) -> dict[str, tuple[str, list[str]]]:
@@ -199,7 +179,8 @@ def seed_hashes(steps: dict[str, Step]) -> dict[str, str]:
     "check passed; swapped into place atomically. A final release (the annual one) is never replaced by a "
     "provisional one (the quarterly refresh of the edition in progress); the run tag ieo/release_kind says which.",
 )
-def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings):
+def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings,
+                      warehouse_writer: WarehouseWriter):
     edition = int(context.partition_key)
     try:
         checks = gate_checks(context)

@@ -10,7 +10,7 @@ import dagster as dg
 from checks import edition_checks as edition
 from checks.printed_figures import PRINTED_FIGURE_CHECKS
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER, check_result
 from ieo import names
 from ieo.reconciliation import Computed, reconcile, summary
@@ -46,7 +46,8 @@ def read_computed(settings: IeoSettings, edition: int) -> Computed:
     "within 5%, mismatch, or missing from the computed table), with the report_discrepancies row that explains "
     "figures the report itself gets wrong. Table id `reconciliation`.",
 )
-def reconciliation(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.MaterializeResult:
+def reconciliation(context: dg.AssetExecutionContext, settings: IeoSettings,
+                   warehouse_writer: WarehouseWriter) -> dg.MaterializeResult:
     edition = int(context.partition_key)
     table = reconcile(read_computed(settings, edition))
     replace_edition_tables(settings.warehouse_path, names.QUALITY, edition, {names.RECONCILIATION.table_id: table})
@@ -76,7 +77,8 @@ def _edition_check(check, asset: dg.AssetKey, blocking: bool, survey_date: bool 
 
     @dg.asset_check(asset=asset, name=check.__name__, description=check.__doc__, blocking=blocking,
                     partitions_def=edition_partitions)
-    def _check(context: dg.AssetCheckExecutionContext, settings: IeoSettings) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, settings: IeoSettings,
+               warehouse_writer: WarehouseWriter) -> dg.AssetCheckResult:
         edition = int(context.partition_key)
         extra = (settings.edition_survey_date(edition),) if survey_date else ()
         con = connect(settings.warehouse_path)

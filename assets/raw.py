@@ -13,7 +13,7 @@ import dagster as dg
 from checks.outcome import SuiteOutcome
 from checks.raw_load import load_edition
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER
 from ieo import contract as c
 from ieo import names
@@ -103,7 +103,8 @@ def _error_table(exc: ContractViolation, limit: int = 200) -> str:
     backfill_policy=ONE_EDITION_PER_RUN,
     can_subset=False,
 )
-def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings):
+def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
+                       warehouse_writer: WarehouseWriter):
     """Write, audit and publish one edition's raw files: all tables become current together, or none."""
     edition = int(context.partition_key)
     try:

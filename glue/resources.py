@@ -1,4 +1,4 @@
-"""Resources: the platform settings, built from the one Settings object."""
+"""Resources: the platform settings, built from the one Settings object, and the warehouse's writer lock."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from ieo.settings import (
     DEFAULT_STABLE_SECONDS,
     DEFAULT_VALIDATION_ENGINE,
+    DEFAULT_WRITER_TIMEOUT_SECONDS,
     Settings,
     parse_engine,
     parse_survey_date,
 )
+from ieo.writer_lock import Holder, WriterLock
 
 
 class IeoSettings(dg.ConfigurableResource):
@@ -62,3 +65,38 @@ class IeoSettings(dg.ConfigurableResource):
 
     def edition_survey_date(self, edition: int) -> dt.date:
         return parse_survey_date(self.survey_date) or dt.date(edition + 1, 1, 1)
+
+
+class WarehouseWriter(dg.ConfigurableResource):
+    """Holds the warehouse's writer lock (``ieo.writer_lock``) for the whole run, whoever launched it.
+
+    Every asset and check that opens the warehouse requires it, so a run waits here, at its start, while
+    another run (from `ieo run`, the daemon or the UI) writes, and says which; it never meets DuckDB's lock.
+    """
+
+    warehouse: str
+    timeout_seconds: float = DEFAULT_WRITER_TIMEOUT_SECONDS
+    _lock: WriterLock | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "WarehouseWriter":
+        return cls(warehouse=str(settings.warehouse), timeout_seconds=settings.writer_timeout_seconds)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run = context.dagster_run
+        what = f"{run.job_name}" + (f" {run.tags['dagster/partition']}" if run and "dagster/partition" in run.tags else "")
+        holder = Holder.this_process(context.run_id or "no run", what if run else "a step")
+
+        def notice(message: str) -> None:
+            print(message, flush=True)  # `ieo run` shows it as it happens; the run's log keeps it too
+            if context.log:
+                context.log.warning(message)
+
+        self._lock = WriterLock(Path(self.warehouse))
+        waited = self._lock.acquire(holder, self.timeout_seconds, notice)
+        if waited >= 1 and context.log:
+            context.log.info(f"waited {waited:.0f} s for the warehouse")
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()

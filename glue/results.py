@@ -1,4 +1,5 @@
-"""Plain check outcomes as Dagster check results, with the same metadata keys everywhere."""
+"""Plain check outcomes as Dagster check results, with the same metadata keys everywhere, and checks' latest
+results as the instance recorded them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from checks.outcome import CheckOutcome
 from ieo.warehouse import connect
 
 OWNER = "team:data-engineering"
+# How many of a check's latest executions are searched for its latest result (of the edition's partition).
+CHECK_LOOKBACK = 200
+CHECK_RESULTS = ("SUCCEEDED", "FAILED", "EXECUTION_FAILED")
 FOUND = "found"  # the metadata key under which every check's findings are shown
 
 
@@ -31,3 +35,27 @@ def run_checks(warehouse, edition: int, key: dg.AssetKey,
         return [check_result(check(con, edition), key=key, name=check.__name__) for check in checks]
     finally:
         con.close()
+
+
+def latest_check_record(instance: dg.DagsterInstance, key: dg.AssetCheckKey, partition: str | None = None):
+    """The latest execution of a check that has a result (for a partitioned asset, of ``partition``), or None.
+
+    Executions only planned or skipped (a run that did not evaluate the check) are passed over; a partitioned
+    check's execution is recorded under its partition when planned and its result may be recorded without it.
+    """
+    history = instance.event_log_storage.get_asset_check_execution_history(key, limit=CHECK_LOOKBACK)
+    if partition is not None:
+        runs = {r.run_id for r in history if r.partition == partition}
+        history = [r for r in history if r.run_id in runs]
+    return next((r for r in history if r.status.value in CHECK_RESULTS), None)
+
+
+def latest_check_results(instance: dg.DagsterInstance, keys: list[dg.AssetCheckKey],
+                         partitioned_assets: set[dg.AssetKey], partition: str) -> dict[dg.AssetCheckKey, str]:
+    """Each check's latest result (of ``partition`` for a partitioned asset): SUCCEEDED, FAILED or EXECUTION_FAILED."""
+    found = {}
+    for key in keys:
+        record = latest_check_record(instance, key, partition if key.asset_key in partitioned_assets else None)
+        if record is not None:
+            found[key] = record.status.value
+    return found

@@ -104,3 +104,16 @@ def organization_aliases() -> dict[str, str]:
             if isinstance(spelling, str) and spelling.strip():
                 aliases.setdefault(_key(spelling), row.name_zh)
     return aliases
+
+
+def seeds_fingerprint() -> str:
+    """sha256 over every seed file and the dbt project settings that type them: what reseeding depends on."""
+    import hashlib
+
+    from ieo.settings import DBT_PROJECT_DIR
+
+    digest = hashlib.sha256()
+    for path in [DBT_PROJECT_DIR / "dbt_project.yml", *sorted(p for p in SEEDS_DIR.rglob("*") if p.is_file())]:
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,9 @@ PATH_SETTINGS: dict[str, tuple[str, str]] = {
 SURVEY_DATE_VARIABLE = "IEO_SURVEY_DATE"
 STABLE_SECONDS_VARIABLE = "IEO_RAW_STABLE_SECONDS"
 VALIDATION_ENGINE_VARIABLE = "IEO_VALIDATION_ENGINE"
+WRITER_TIMEOUT_VARIABLE = "IEO_WRITER_TIMEOUT_SECONDS"
 DEFAULT_STABLE_SECONDS = 300.0
+DEFAULT_WRITER_TIMEOUT_SECONDS = 3600.0  # how long a run waits for another writer before it gives up
 
 
 class SettingError(ValueError):
@@ -53,6 +55,7 @@ class Settings:
     survey_date: dt.date | None = None  # None: 1 January after the edition year
     raw_stable_seconds: float = DEFAULT_STABLE_SECONDS
     validation_engine: str = DEFAULT_VALIDATION_ENGINE
+    writer_timeout_seconds: float = DEFAULT_WRITER_TIMEOUT_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -64,6 +67,8 @@ class Settings:
             values[name] = path if path.is_absolute() else (PROJECT_ROOT / path)
         values["survey_date"] = parse_survey_date(env.get(SURVEY_DATE_VARIABLE, ""))
         values["raw_stable_seconds"] = parse_stable_seconds(env.get(STABLE_SECONDS_VARIABLE, ""))
+        values["writer_timeout_seconds"] = parse_seconds(WRITER_TIMEOUT_VARIABLE, env.get(WRITER_TIMEOUT_VARIABLE, ""),
+                                                         DEFAULT_WRITER_TIMEOUT_SECONDS)
         values["validation_engine"] = parse_engine(env.get(VALIDATION_ENGINE_VARIABLE, ""))
         values.update({k: v for k, v in overrides.items() if k not in PATH_SETTINGS and v is not None})
         return cls(**values)
@@ -71,9 +76,6 @@ class Settings:
     def edition_survey_date(self, edition: int) -> dt.date:
         """When the edition's survey ran: the configured date, else 1 January after the edition year."""
         return self.survey_date or dt.date(edition + 1, 1, 1)
-
-    def as_strings(self) -> dict[str, str]:
-        return {f.name: "" if getattr(self, f.name) is None else str(getattr(self, f.name)) for f in fields(self)}
 
 
 def parse_survey_date(text: str) -> dt.date | None:
@@ -86,18 +88,23 @@ def parse_survey_date(text: str) -> dt.date | None:
         raise SettingError(f"{SURVEY_DATE_VARIABLE} must be a date as YYYY-MM-DD; it is {text!r}") from None
 
 
-def parse_stable_seconds(text: str) -> float:
-    """How long a raw drop must stay untouched; a value that is not a number of seconds is named."""
+def parse_seconds(variable: str, text: str, default: float) -> float:
+    """A number of seconds, 0 or more; a value that is not one is named with its variable."""
     text = str(text).strip()
     if not text:
-        return DEFAULT_STABLE_SECONDS
+        return default
     try:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
     if not seconds >= 0:  # also refuses nan
-        raise SettingError(f"{STABLE_SECONDS_VARIABLE} must be a number of seconds, 0 or more; it is {text!r}")
+        raise SettingError(f"{variable} must be a number of seconds, 0 or more; it is {text!r}")
     return seconds
+
+
+def parse_stable_seconds(text: str) -> float:
+    """How long a raw drop must stay untouched (IEO_RAW_STABLE_SECONDS)."""
+    return parse_seconds(STABLE_SECONDS_VARIABLE, text, DEFAULT_STABLE_SECONDS)
 
 
 def parse_engine(text: str) -> str:

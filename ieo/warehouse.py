@@ -268,3 +268,26 @@ def _text_if_empty(frame: pd.DataFrame) -> pd.DataFrame:
     the values a later edition brings."""
     empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
     return frame.astype({c: "string" for c in empty}) if empty else frame
+
+
+SEEDED_TABLE = f"{names.REFERENCE}._seeded"  # the seeds' fingerprint when they were last loaded
+
+
+def seeded_fingerprint(warehouse: Path) -> str | None:
+    """The fingerprint of the seeds the warehouse holds (``ieo.reference.seeds_fingerprint``), if recorded."""
+    if not Path(warehouse).exists():
+        return None
+    con = connect(warehouse)
+    try:
+        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                            [names.REFERENCE, SEEDED_TABLE.split(".")[1]]).fetchone()[0]
+        return con.execute(f"SELECT fingerprint FROM {SEEDED_TABLE}").fetchone()[0] if found else None
+    finally:
+        con.close()
+
+
+def record_seeded(warehouse: Path, fingerprint: str) -> None:
+    with transaction(warehouse) as con:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {names.REFERENCE}")
+        con.execute(f"CREATE OR REPLACE TABLE {SEEDED_TABLE} (fingerprint VARCHAR, seeded_at TIMESTAMP)")
+        con.execute(f"INSERT INTO {SEEDED_TABLE} VALUES (?, ?)", [fingerprint, _now()])

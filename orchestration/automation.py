@@ -5,6 +5,7 @@
   re-materialized from its latest raw drop and published as provisional.
 - ``raw_drop_sensor``: a new or changed edition folder under IEO_RAW_DIR, once complete and
   settled, starts a run for that edition only (provisional, so it never replaces a final release).
+- ``dead_run_reaper``: a run whose `ieo run` process died is marked failed, so it frees the run queue.
 
 The decisions are plain functions of the time and the raw folder, so tests call them directly.
 """
@@ -24,6 +25,7 @@ from ieo.raw_reader import available_editions, edition_dir
 from ieo.release import FINAL, PROVISIONAL
 from ieo.settings import STABLE_SECONDS_VARIABLE, Settings
 from orchestration.jobs import edition_job
+from orchestration.runner import reap_dead_runs
 
 TIMEZONE = "Asia/Shanghai"
 ANNUAL_CRON = "0 6 15 1 *"  # 15 January, 06:00: the survey year is closed and its files are in
@@ -106,3 +108,12 @@ def raw_drop_sensor(context: dg.SensorEvaluationContext):
     if not requests:
         return dg.SkipReason("; ".join(notes) or "no new or changed edition folder")
     return requests
+
+
+@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Marks failed the runs whose `ieo run` process died (killed, machine crash) before finishing "
+           "them, so that they stop holding the run queue's place; the daemon's run monitoring does the same for "
+           "runs it launched.")
+def dead_run_reaper(context: dg.SensorEvaluationContext):
+    reaped = reap_dead_runs(context.instance)
+    return dg.SkipReason(f"marked failed: {', '.join(reaped)}" if reaped else "no dead in-process runs")

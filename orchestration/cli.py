@@ -65,14 +65,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
     from ieo.index.options import IndexOptions
     from orchestration.definitions import build_definitions
-    from orchestration.runner import execute, plan
+    from orchestration.runner import execute, plan, reap_dead_runs, run_tags
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
     instance = dg.DagsterInstance.from_config(str(_instance_home(settings)))
+    for run_id in reap_dead_runs(instance):
+        print(f"marked run {run_id} failed: the `ieo run` that executed it ended without finishing it", flush=True)
     results = execute(
-        build_definitions(settings, index_options), instance, plan(editions),
-        tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind}, run_config={"loggers": {"progress": {}}},
+        build_definitions(settings, index_options), instance, plan(editions, reseed=args.reseed),
+        tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags()}, run_config={"loggers": {"progress": {}}},
         on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
         on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
                                f"(run {r.run_id[:8]})", flush=True),
@@ -261,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--weights", help="index weights: report (default), ahp, entropy, or a CSV laid out like the seed")
     run.add_argument("--normalisation", choices=["minmax", "zscore", "rank"], help="index normalisation (default minmax)")
     run.add_argument("--aggregation", choices=["arithmetic", "geometric"], help="index aggregation (default arithmetic)")
+    run.add_argument("--reseed", action="store_true",
+                     help="reload the reference data first even when its files are unchanged")
     run.add_argument("--release-kind", dest="release_kind", choices=["final", "provisional"], default="final",
                      help="publish as final (default) or provisional; a provisional release never replaces a final one")
     _add_paths(run)

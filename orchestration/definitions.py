@@ -16,11 +16,12 @@ from assets.quality import edition_checks, printed_figure_checks, reconciliation
 from assets.raw import raw_survey_edition
 from assets.report import report
 from glue.dbt import dbt_resource
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
 from ieo.index.options import IndexOptions
 from ieo.settings import Settings
 from orchestration.automation import (
     annual_final_release,
+    dead_run_reaper,
     quarterly_provisional_release,
     raw_drop_sensor,
 )
@@ -47,9 +48,10 @@ def build_definitions(settings: Settings, index_options: IndexOptions = IndexOpt
         asset_checks=[*printed_figure_checks, *edition_checks],
         jobs=[reference_job, edition_job],
         schedules=[annual_final_release, quarterly_provisional_release],
-        sensors=[raw_drop_sensor],
+        sensors=[raw_drop_sensor, dead_run_reaper],
         resources={
             "settings": IeoSettings.from_settings(settings),
+            "warehouse_writer": WarehouseWriter.from_settings(settings),
             "index_settings": IndexSettings.from_options(index_options),
             "dbt": dbt_resource(),
         },

@@ -1,4 +1,4 @@
-"""Run the platform in the foreground: the reference data, then each edition, through Dagster.
+"""Run the platform in the foreground: each edition, in turn, through Dagster.
 
 One runner for `ieo run`, `ieo verify` and the tests, so the order of runs and how a failure is
 reported are written once.
@@ -6,12 +6,15 @@ reported are written once.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
 
+from glue.tags import HOST_TAG, PID_TAG
 from ieo import contract, names
 from orchestration.jobs import edition_job, reference_job
 
@@ -37,9 +40,10 @@ class StepResult:
     failures: list[str] = field(default_factory=list)
 
 
-def plan(editions: Sequence[int], raw_only: Sequence[int] = ()) -> list[Step]:
-    """The reference data first, then the editions loaded raw only, then each edition end to end."""
-    steps = [Step("reference data", reference_job.name)]
+def plan(editions: Sequence[int], raw_only: Sequence[int] = (), reseed: bool = False) -> list[Step]:
+    """The editions loaded raw only, then each edition end to end (which loads the reference data when the
+    warehouse lacks it or its files changed); ``reseed`` first reloads the reference data regardless."""
+    steps = [Step("reference data", reference_job.name)] if reseed else []
     steps += [Step(f"edition {e} (raw only)", edition_job.name, str(e), RAW_ONLY) for e in raw_only]
     steps += [Step(f"edition {e}", edition_job.name, str(e)) for e in editions]
     return steps
@@ -81,3 +85,41 @@ def execute(definitions: dg.Definitions, instance: dg.DagsterInstance, steps: Se
         if stop_on_failure and not outcome.success:
             break
     return results
+
+
+IN_PROGRESS = (dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED)
+
+
+def run_tags() -> dict[str, str]:
+    """Tags naming this process, so a run it executes in-process can be found and failed if the process dies."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def is_orphaned(tags: dict[str, str], host: str, alive: Callable[[int], bool] = process_alive) -> bool:
+    """An in-process run whose process, on this host, is gone (a run from another host is left to that host)."""
+    pid = tags.get(PID_TAG)
+    return bool(pid) and pid.isdigit() and tags.get(HOST_TAG) == host and not alive(int(pid))
+
+
+def reap_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed every in-progress run executed in-process by a process of this host that has died (killed
+    `ieo run`), so it no longer holds a place in the run queue; returns their run ids."""
+    host = socket.gethostname()
+    reaped = []
+    for record in instance.get_run_records(dg.RunsFilter(statuses=list(IN_PROGRESS), tags={HOST_TAG: host})):
+        run = record.dagster_run
+        if is_orphaned(run.tags, host):
+            instance.report_run_failed(run, f"the process that executed this run (pid {run.tags[PID_TAG]} on {host}) "
+                                            "ended without finishing it")
+            reaped.append(run.run_id)
+    return reaped
