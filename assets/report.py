@@ -1,13 +1,15 @@
-"""The published report: report.html in each release folder, rendered from that release's own files."""
+"""The published report (report.html in each release folder, rendered from that release's own files), and the
+read snapshot refreshed once an edition is published."""
 
 import dagster as dg
 
 from assets.publish import published_release
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
-from glue.resources import IeoSettings
+from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER
 from ieo import names
 from ieo.report.build import write_report
+from ieo.warehouse import write_snapshot
 
 
 @dg.asset(
@@ -34,3 +36,20 @@ def report(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.Mater
         "render_seconds": round(seconds, 2),
     })
 
+
+@dg.asset(
+    key=dg.AssetKey([names.PUBLISH, "read_snapshot"]),
+    deps=[report],
+    group_name=names.PUBLISH,
+    kinds={"duckdb"},
+    owners=[OWNER],
+    partitions_def=edition_partitions,
+    backfill_policy=ONE_EDITION_PER_RUN,
+    description="The read snapshot beside the warehouse (<warehouse>.read.duckdb), refreshed when an edition has "
+    "been published: what `ieo sql` and analysts read, without waiting for (or blocking) a run that writes. "
+    "It holds only editions whose run completed.",
+)
+def read_snapshot(context: dg.AssetExecutionContext, settings: IeoSettings,
+                  warehouse_writer: WarehouseWriter) -> dg.MaterializeResult:
+    path = write_snapshot(settings.warehouse_path)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), "size_bytes": path.stat().st_size})

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -291,3 +293,24 @@ def record_seeded(warehouse: Path, fingerprint: str) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {names.REFERENCE}")
         con.execute(f"CREATE OR REPLACE TABLE {SEEDED_TABLE} (fingerprint VARCHAR, seeded_at TIMESTAMP)")
         con.execute(f"INSERT INTO {SEEDED_TABLE} VALUES (?, ?)", [fingerprint, _now()])
+
+
+def snapshot_path(warehouse: Path) -> Path:
+    """The read snapshot beside the warehouse: what analysts query (`ieo sql`) without taking the writer's lock."""
+    warehouse = Path(warehouse)
+    return warehouse.with_name(f"{warehouse.stem}.read{warehouse.suffix or '.duckdb'}")
+
+
+def write_snapshot(warehouse: Path) -> Path:
+    """Copy the warehouse, checkpointed, to its read snapshot, swapped in by rename: a reader sees the old
+    snapshot or the new one, never a part-written file. The caller holds the writer lock."""
+    con = connect(warehouse)
+    try:
+        con.execute("CHECKPOINT")  # everything in the main file, nothing left in the write-ahead log
+    finally:
+        con.close()
+    target = snapshot_path(warehouse)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(warehouse, staging)
+    os.replace(staging, target)
+    return target

@@ -151,15 +151,19 @@ def cmd_weights(args: argparse.Namespace) -> int:
         else:
             settings = _settings(args)
             from ieo.names import PROVINCE_INDICATORS
-            from ieo.warehouse import connect, edition_rows
+            from ieo.warehouse import connect, edition_rows, snapshot_path
 
-            con = connect(settings.warehouse, read_only=True)
+            if not snapshot_path(settings.warehouse).exists():
+                print(f"no read snapshot of {settings.warehouse}; run `ieo run` first", file=sys.stderr)
+                return 2
+            con = connect(snapshot_path(settings.warehouse), read_only=True)
             try:
                 indicators = edition_rows(con, PROVINCE_INDICATORS.relation, args.edition, order=None)
             finally:
                 con.close()
             if indicators.empty:
-                print(f"no province_indicators for edition {args.edition} in {settings.warehouse}; run `ieo run` first",
+                print(f"no province_indicators for edition {args.edition} in the read snapshot of {settings.warehouse}; "
+                      "run `ieo run` first",
                       file=sys.stderr)
                 return 2
             tree = entropy_tree(report, indicators)
@@ -180,17 +184,26 @@ def cmd_loads(args: argparse.Namespace) -> int:
     import json
 
     from ieo.warehouse import connect, load_history
+    from ieo.writer_lock import Holder, WriterLock
 
     settings = _settings(args)
     if not settings.warehouse.exists():
         print(f"no warehouse at {settings.warehouse}; run `ieo run` first", file=sys.stderr)
         return 2
-    con = connect(settings.warehouse, read_only=True)
+    # The load history lives in the warehouse itself (failed loads included), so this waits for a writing run.
+    lock = WriterLock(settings.warehouse)
+    lock.acquire(Holder.this_process("none", "ieo loads"), settings.writer_timeout_seconds,
+                 lambda message: print(message, file=sys.stderr, flush=True))
     try:
-        history = load_history(con, args.edition)
-        problems = con.execute("SELECT load_id, problems FROM raw._loads WHERE load_id = ?", [args.show]).fetchone() if args.show else None
+        con = connect(settings.warehouse, read_only=True)
+        try:
+            history = load_history(con, args.edition)
+            problems = con.execute("SELECT load_id, problems FROM raw._loads WHERE load_id = ?",
+                                   [args.show]).fetchone() if args.show else None
+        finally:
+            con.close()
     finally:
-        con.close()
+        lock.release()
     if args.show:
         if problems is None:
             print(f"no load {args.show}", file=sys.stderr)
@@ -200,6 +213,34 @@ def cmd_loads(args: argparse.Namespace) -> int:
         return 0
     history["current"] = history["current"].map({True: "yes", False: ""})
     print(history.drop(columns=["data_docs"]).to_string(index=False) if not history.empty else "no loads yet")
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Query the read snapshot: the warehouse as of the last completed edition run, readable while a run writes."""
+    import duckdb
+
+    from ieo.warehouse import snapshot_path
+
+    settings = _settings(args)
+    snapshot = snapshot_path(settings.warehouse)
+    if not snapshot.exists():
+        print(f"no read snapshot at {snapshot}: it is written when an edition run completes (`ieo run`)", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        frame = con.execute(args.query).df()
+    except duckdb.Error as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        print(frame.to_string(index=False) if len(frame) else "(no rows)")
     return 0
 
 
@@ -284,6 +325,12 @@ def build_parser() -> argparse.ArgumentParser:
     loads.add_argument("--show", metavar="LOAD_ID", help="print the problems a failed or rejected load was refused for")
     _add_paths(loads)
     loads.set_defaults(func=cmd_loads)
+
+    sql = sub.add_parser("sql", help="query the warehouse's read snapshot (completed editions; works while a run writes)")
+    sql.add_argument("query", help='SQL, e.g. "select * from marts.relation_summary where edition = 2019"')
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _add_paths(sql)
+    sql.set_defaults(func=cmd_sql)
 
     verify = sub.add_parser("verify", help="recompute a release from its raw inputs and compare it byte for byte")
     verify.add_argument("release_dir", help="a release folder, e.g. data/published/2019")

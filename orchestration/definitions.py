@@ -14,7 +14,7 @@ from assets.network import value_network
 from assets.publish import published_release
 from assets.quality import edition_checks, printed_figure_checks, reconciliation
 from assets.raw import raw_survey_edition
-from assets.report import report
+from assets.report import read_snapshot, report
 from glue.dbt import dbt_resource
 from glue.resources import IeoSettings, WarehouseWriter
 from ieo.index.options import IndexOptions
@@ -44,6 +44,7 @@ def build_definitions(settings: Settings, index_options: IndexOptions = IndexOpt
             reconciliation,
             published_release,
             report,
+            read_snapshot,
         ]),
         asset_checks=[*printed_figure_checks, *edition_checks],
         jobs=[reference_job, edition_job],

@@ -147,3 +147,23 @@ def test_a_provisional_release_never_replaces_a_final_one(tmp_path):
     assert tree_bytes(tmp_path / "2019") == before
     assert json.loads(before["manifest.json"])["release_kind"] == FINAL
     publish(release(FINAL, 5.0), tmp_path)  # a corrected final replaces the final
+
+
+def test_only_in_process_runs_of_dead_processes_on_this_host_are_orphaned():
+    from orchestration.runner import is_orphaned
+
+    alive = {100}.__contains__
+    assert is_orphaned({"ieo/pid": "200", "ieo/host": "here"}, "here", alive)
+    assert not is_orphaned({"ieo/pid": "100", "ieo/host": "here"}, "here", alive)  # still running
+    assert not is_orphaned({"ieo/pid": "200", "ieo/host": "elsewhere"}, "here", alive)  # another host's run
+    assert not is_orphaned({}, "here", alive)  # launched by the daemon: run monitoring's business
+
+
+def test_the_reference_data_is_loaded_only_when_needed():
+    from assets.dbt_models import reseed_reason
+
+    assert reseed_reason(False, "abc", "abc", True) is None
+    assert reseed_reason(True, "abc", "abc", True) == "the run asks for it"
+    assert reseed_reason(False, None, "abc", True) == "the warehouse has no reference data yet"
+    assert reseed_reason(False, "old", "abc", True) == "the seed files changed since they were loaded"
+    assert "no passing results" in reseed_reason(False, "abc", "abc", False)
