@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: install fonts browser run test test-fast dev sample clean
+.PHONY: install fonts browser postgres run test test-fast dev sample clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,12 @@ run: install fonts
 	$(BIN)/ieo sample
 	$(BIN)/ieo run
 
+## Debian's PostgreSQL server, for the test that backs the Dagster instance with it (tests/test_deployment.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ($(APT_INSTALL) postgresql)
+
 ## Run the test suite (CI runs exactly this); the import-linter contracts run inside it.
-test: install fonts browser
+test: install fonts browser postgres
 	$(BIN)/python -m pytest
 
 ## The unit tier only: plain functions, no dbt or Dagster run, no browser (under 2 minutes).

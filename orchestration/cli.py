@@ -29,6 +29,22 @@ def _instance_home(settings: Settings) -> Path:
     return settings.dagster_home
 
 
+def _open_instance(settings: Settings):
+    """The Dagster instance, its storage created by one `ieo` at a time: two started together on a fresh folder
+    would otherwise both create its SQLite tables, and one would fail."""
+    import fcntl
+
+    import dagster as dg
+
+    home = _instance_home(settings)
+    with open(home / ".ieo-instance.lock", "a+") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        instance = dg.DagsterInstance.from_config(str(home))
+        instance.get_run_records(limit=1)  # storage created (or migrated) now, under the guard
+        instance.all_instigator_state()
+    return instance
+
+
 def _prepare_manifest() -> None:
     from glue.dbt import prepare_manifest
 
@@ -60,7 +76,6 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     _prepare_manifest()
-    import dagster as dg
 
     from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
     from ieo.index.options import IndexOptions
@@ -69,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
-    instance = dg.DagsterInstance.from_config(str(_instance_home(settings)))
+    instance = _open_instance(settings)
     for run_id in reap_dead_runs(instance):
         print(f"marked run {run_id} failed: the `ieo run` that executed it ended without finishing it", flush=True)
     results = execute(

@@ -34,8 +34,9 @@ def environment(tmp_path: Path, raw: Path) -> dict[str, str]:
                 IEO_PUBLISH_DIR=str(tmp_path / "published"), IEO_DATA_DOCS_DIR=str(tmp_path / "docs"))
 
 
-def ieo(env: dict, *args: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "ieo"), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+def ieo(env: dict, log: Path, *args: str, **popen) -> subprocess.Popen:
+    """`ieo ...` in the background, its output to ``log`` (a pipe nobody reads would fill and stall it)."""
+    return subprocess.Popen([str(BIN / "ieo"), *args], cwd=ROOT, env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT, text=True, **popen)
 
 
@@ -55,9 +56,10 @@ def test_two_ieo_runs_a_second_apart_both_succeed_and_sql_reads_while_one_writes
     env = environment(tmp_path, small_sample)
     warehouse = Path(env["IEO_WAREHOUSE"])
     query = "select distinct edition from marts.sample_composition order by 1"
-    processes = {"2018": ieo(env, "run", "--edition", "2018")}
+    logs = {edition: tmp_path / f"run-{edition}.log" for edition in ("2018", "2019")}
+    processes = {"2018": ieo(env, logs["2018"], "run", "--edition", "2018")}
     time.sleep(1)
-    processes["2019"] = ieo(env, "run", "--edition", "2019")
+    processes["2019"] = ieo(env, logs["2019"], "run", "--edition", "2019")
     finished = wait_until(lambda: [e for e, p in processes.items() if p.poll() is not None], 900, "a run to finish", 0.2)
     [done] = finished
     [other] = [e for e in processes if e != done]
@@ -66,7 +68,9 @@ def test_two_ieo_runs_a_second_apart_both_succeed_and_sql_reads_while_one_writes
     sql = subprocess.run([str(BIN / "ieo"), "sql", query, "--format", "json"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     still_running = processes[other].poll() is None
-    outputs = {e: p.communicate(timeout=900)[0] for e, p in processes.items()}
+    for process in processes.values():
+        process.wait(timeout=900)
+    outputs = {edition: log.read_text() for edition, log in logs.items()}
 
     for edition, process in processes.items():
         assert process.returncode == 0, outputs[edition][-3000:]
@@ -98,7 +102,7 @@ def test_a_killed_ieo_run_is_failed_and_a_sensor_run_queued_behind_it_succeeds_o
         with dg.DagsterInstance.from_config(str(home)) as instance:
             return [r.dagster_run for r in instance.get_run_records(dg.RunsFilter(**filters))]
 
-    killed = ieo(env, "run", "--edition", "2019", start_new_session=True)
+    killed = ieo(env, tmp_path / "killed.log", "run", "--edition", "2019", start_new_session=True)
     started = wait_until(lambda: runs(tags={"ieo/trigger": "cli"}, statuses=[dg.DagsterRunStatus.STARTED]), 300,
                          "the `ieo run` to start its run")
     os.killpg(killed.pid, signal.SIGKILL)
