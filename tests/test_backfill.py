@@ -3,13 +3,14 @@ two at once, the first loading the reference data."""
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import dagster as dg
+
+from tests.processes import start_daemon, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -34,9 +35,7 @@ def test_backfill_of_three_editions_runs_them_one_at_a_time(small_sample, dbt_ma
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert submitted.returncode == 0, submitted.stdout[-2000:] + submitted.stderr[-2000:]
 
-    log = open(tmp_path / "daemon.log", "w")
-    daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    daemon = start_daemon("workspace.yaml", env, tmp_path / "daemon.log")
     try:
         deadline = time.time() + 900
         while time.time() < deadline:
@@ -46,8 +45,7 @@ def test_backfill_of_three_editions_runs_them_one_at_a_time(small_sample, dbt_ma
                 break
             time.sleep(3)
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        daemon.wait(timeout=60)
+        stop_group(daemon)
 
     runs = sorted(records, key=lambda r: r.start_time or 0)
     assert sorted(r.dagster_run.tags["dagster/partition"] for r in runs) == list(EDITIONS)

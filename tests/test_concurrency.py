@@ -3,7 +3,7 @@
 - two `ieo run` started 1 s apart: the second waits for the first, names it, and both succeed;
 - `ieo sql` answers from the read snapshot while a run writes, and sees completed editions only;
 - a killed `ieo run` is marked failed, and a run the raw-drop sensor queued behind it starts and succeeds
-  on a warehouse that never had reference data.
+  on a warehouse that never had reference data, while an `ieo run` started during it waits, then succeeds.
 """
 
 import json
@@ -19,7 +19,8 @@ import dagster as dg
 import pytest
 
 from ieo.warehouse import seeded_fingerprint
-from ieo.writer_lock import is_held
+from ieo.writer_lock import current_holder, is_held
+from tests.processes import start_daemon, stop_group, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -38,16 +39,6 @@ def ieo(env: dict, log: Path, *args: str, **popen) -> subprocess.Popen:
     """`ieo ...` in the background, its output to ``log`` (a pipe nobody reads would fill and stall it)."""
     return subprocess.Popen([str(BIN / "ieo"), *args], cwd=ROOT, env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT, text=True, **popen)
-
-
-def wait_until(condition, timeout: float, what: str, poll: float = 0.5):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(poll)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @pytest.mark.e2e
@@ -97,6 +88,7 @@ def test_a_killed_ieo_run_is_failed_and_a_sensor_run_queued_behind_it_succeeds_o
     shutil.copytree(small_sample / "2019", raw / "2019")
     env = environment(tmp_path, raw) | {"IEO_RAW_STABLE_SECONDS": "0"}
     home = Path(env["DAGSTER_HOME"])
+    warehouse = Path(env["IEO_WAREHOUSE"])
 
     def runs(**filters):
         with dg.DagsterInstance.from_config(str(home)) as instance:
@@ -112,19 +104,24 @@ def test_a_killed_ieo_run_is_failed_and_a_sensor_run_queued_behind_it_succeeds_o
     started_sensor = subprocess.run([str(BIN / "dagster"), "sensor", "start", "raw_drop_sensor", "-w", "workspace.yaml"],
                                     cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert started_sensor.returncode == 0, started_sensor.stdout[-2000:] + started_sensor.stderr[-2000:]
-    log = open(tmp_path / "daemon.log", "w")
-    daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    daemon = start_daemon("workspace.yaml", env, tmp_path / "daemon.log")
     try:
+        # While the daemon's run writes, an `ieo run` of the same edition waits for it, then succeeds.
+        [sensor_run] = wait_until(lambda: runs(tags={"ieo/trigger": "raw_drop_sensor"}), 600, "the sensor's run", 1)
+        wait_until(lambda: is_held(warehouse) and current_holder(warehouse).run_id == sensor_run.run_id, 600,
+                   "the sensor's run to take the warehouse", 0.5)
+        behind = ieo(env, tmp_path / "behind.log", "run", "--edition", "2019")
+        assert behind.wait(timeout=900) == 0, (tmp_path / "behind.log").read_text()[-3000:]
         sensor_runs = wait_until(
             lambda: [r for r in runs(tags={"ieo/trigger": "raw_drop_sensor"}) if r.is_finished], 900,
             "the sensor's run to finish", poll=3)
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        daemon.wait(timeout=60)
+        stop_group(daemon)
     daemon_log = (tmp_path / "daemon.log").read_text()[-3000:]
     [dead] = runs(run_ids=[started[0].run_id])
     assert dead.status == dg.DagsterRunStatus.FAILURE, daemon_log
     assert [r.status for r in sensor_runs] == [dg.DagsterRunStatus.SUCCESS], daemon_log
     assert sensor_runs[0].tags["dagster/partition"] == "2019" and sensor_runs[0].tags["ieo/release_kind"] == "provisional"
     assert (Path(env["IEO_PUBLISH_DIR"]) / "2019" / "manifest.json").exists()
+    behind_log = (tmp_path / "behind.log").read_text()
+    assert f"waiting for the warehouse {warehouse}: run {sensor_run.run_id} (survey_edition 2019" in behind_log

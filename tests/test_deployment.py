@@ -4,7 +4,6 @@ Kubernetes instance settings, and the Job that K8sRunLauncher would create for a
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 import yaml
+
+from tests.processes import start_daemon, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -87,10 +88,9 @@ def test_two_queued_runs_on_postgres_storage_serialize_and_succeed(postgres, sma
     env = dict(os.environ, **postgres, DAGSTER_HOME=str(home), PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
                IEO_RAW_DIR=str(small_sample), IEO_WAREHOUSE=str(tmp_path / "w.duckdb"),
                IEO_PUBLISH_DIR=str(tmp_path / "published"), IEO_DATA_DOCS_DIR=str(tmp_path / "docs"))
-    logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("grpc", "daemon")}
     server = subprocess.Popen([str(BIN / "dagster"), "api", "grpc", "--module-name", "orchestration.definitions",
                                "--host", "127.0.0.1", "--port", str(grpc_port)], cwd=ROOT, env=env,
-                              stdout=logs["grpc"], stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=open(tmp_path / "grpc.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     daemon = None
     try:
         deadline = time.time() + 180
@@ -104,8 +104,7 @@ def test_two_queued_runs_on_postgres_storage_serialize_and_succeed(postgres, sma
         for launch in launches:
             out, _ = launch.communicate(timeout=300)
             assert launch.returncode == 0, out[-3000:]
-        daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", str(workspace)], cwd=ROOT, env=env,
-                                  stdout=logs["daemon"], stderr=subprocess.STDOUT, start_new_session=True)
+        daemon = start_daemon(workspace, env, tmp_path / "daemon.log")
         deadline = time.time() + 900
         with dg.DagsterInstance.from_config(str(home)) as instance:
             assert "Postgres" in type(instance.run_storage).__name__
@@ -115,10 +114,8 @@ def test_two_queued_runs_on_postgres_storage_serialize_and_succeed(postgres, sma
                     break
                 time.sleep(3)
     finally:
-        for process in (daemon, server):
-            if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=60)
+        stop_group(daemon)
+        stop_group(server)
     daemon_log = (tmp_path / "daemon.log").read_text()[-3000:]
     runs = sorted(records, key=lambda r: r.start_time or 0)
     assert [r.dagster_run.status for r in runs] == [dg.DagsterRunStatus.SUCCESS] * 2, daemon_log

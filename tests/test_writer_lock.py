@@ -8,7 +8,13 @@ import time
 
 import pytest
 
-from ieo.writer_lock import Holder, WriterLock, WriterLockTimeout, current_holder, is_held
+from ieo.writer_lock import (
+    Holder,
+    WriterLock,
+    WriterLockTimeout,
+    current_holder,
+    is_held,
+)
 
 HOLD = r"""
 import sys, time
