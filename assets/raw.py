@@ -115,6 +115,7 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
             context.run_id,
             engine=settings.engine,
             docs_dir=settings.data_docs_path,
+            lake=settings.lake_path,
         )
     except ContractViolation as exc:
         for table, outcome in getattr(exc, "outcomes", {}).items():

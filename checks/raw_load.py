@@ -51,6 +51,7 @@ def load_edition(
     *,
     engine: str = DEFAULT_VALIDATION_ENGINE,
     docs_dir: Path | None = None,
+    lake: Path | None = None,
 ) -> EditionLoad:
     """Write, audit and publish one edition's load.
 
@@ -62,9 +63,9 @@ def load_edition(
     try:
         tables = read_edition(raw_dir, edition)
     except ContractViolation as exc:
-        reject_load(warehouse, edition, load_id, engine, [asdict(e) for e in exc.errors])
+        reject_load(warehouse, edition, load_id, engine, [asdict(e) for e in exc.errors], lake)
         raise
-    loaded_at = write_load(warehouse, edition, tables, load_id, engine)
+    loaded_at = write_load(warehouse, edition, tables, load_id, engine, lake)
     site = Path(docs_dir) / str(edition) / load_id if docs_dir is not None else None
     validation = validate_edition(tables, edition, engine=engine, warehouse=warehouse, load_id=load_id, docs_dir=site)
     replaced = finish_load(
@@ -73,6 +74,7 @@ def load_edition(
         load_id,
         {name: (o.success, o.failed) for name, o in validation.outcomes.items()},
         str(validation.data_docs) if validation.data_docs else None,
+        lake,
     )
     if not validation.success:
         raise SuiteViolation(edition, load_id, validation.outcomes, validation.data_docs)

@@ -30,6 +30,7 @@ class IeoSettings(dg.ConfigurableResource):
     validation_engine: str = DEFAULT_VALIDATION_ENGINE
     survey_date: str = ""  # YYYY-MM-DD; empty: 1 January after the edition year
     raw_stable_seconds: float = DEFAULT_STABLE_SECONDS
+    lake_dir: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "IeoSettings":
@@ -41,6 +42,7 @@ class IeoSettings(dg.ConfigurableResource):
             validation_engine=settings.validation_engine,
             survey_date=settings.survey_date.isoformat() if settings.survey_date else "",
             raw_stable_seconds=settings.raw_stable_seconds,
+            lake_dir=str(settings.lake),
         )
 
     @property
@@ -54,6 +56,10 @@ class IeoSettings(dg.ConfigurableResource):
     @property
     def publish_path(self) -> Path:
         return Path(self.publish_dir)
+
+    @property
+    def lake_path(self) -> Path | None:
+        return Path(self.lake_dir) if self.lake_dir else None
 
     @property
     def data_docs_path(self) -> Path | None:

@@ -37,6 +37,7 @@ SURVEY_DATE_VARIABLE = "IEO_SURVEY_DATE"
 STABLE_SECONDS_VARIABLE = "IEO_RAW_STABLE_SECONDS"
 VALIDATION_ENGINE_VARIABLE = "IEO_VALIDATION_ENGINE"
 WRITER_TIMEOUT_VARIABLE = "IEO_WRITER_TIMEOUT_SECONDS"
+LAKE_VARIABLE = "IEO_LAKE_DIR"
 DEFAULT_STABLE_SECONDS = 300.0
 DEFAULT_WRITER_TIMEOUT_SECONDS = 3600.0  # how long a run waits for another writer before it gives up
 
@@ -56,6 +57,7 @@ class Settings:
     raw_stable_seconds: float = DEFAULT_STABLE_SECONDS
     validation_engine: str = DEFAULT_VALIDATION_ENGINE
     writer_timeout_seconds: float = DEFAULT_WRITER_TIMEOUT_SECONDS
+    lake_dir: Path | None = None  # None: `lake/` beside the warehouse
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -65,6 +67,8 @@ class Settings:
         for name, (var, default) in PATH_SETTINGS.items():
             path = Path(overrides.get(name) or env.get(var) or default)
             values[name] = path if path.is_absolute() else (PROJECT_ROOT / path)
+        lake = overrides.get("lake_dir") or env.get(LAKE_VARIABLE)
+        values["lake_dir"] = None if not lake else Path(lake) if Path(lake).is_absolute() else PROJECT_ROOT / lake
         values["survey_date"] = parse_survey_date(env.get(SURVEY_DATE_VARIABLE, ""))
         values["raw_stable_seconds"] = parse_stable_seconds(env.get(STABLE_SECONDS_VARIABLE, ""))
         values["writer_timeout_seconds"] = parse_seconds(WRITER_TIMEOUT_VARIABLE, env.get(WRITER_TIMEOUT_VARIABLE, ""),
@@ -72,6 +76,11 @@ class Settings:
         values["validation_engine"] = parse_engine(env.get(VALIDATION_ENGINE_VARIABLE, ""))
         values.update({k: v for k, v in overrides.items() if k not in PATH_SETTINGS and v is not None})
         return cls(**values)
+
+    @property
+    def lake(self) -> Path:
+        """The raw layer's Parquet lake (``ieo.lake``): IEO_LAKE_DIR, else `lake/` beside the warehouse."""
+        return self.lake_dir or self.warehouse.parent / "lake"
 
     def edition_survey_date(self, edition: int) -> dt.date:
         """When the edition's survey ran: the configured date, else 1 January after the edition year."""

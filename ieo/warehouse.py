@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from ieo import contract as c
+from ieo import lake as lake_files
 from ieo import names
 from ieo.raw_reader import EXTRA_COLUMNS, SOURCE_ROW, RawTable
 
@@ -32,6 +33,7 @@ LOAD_FILES_TABLE = f"{RAW_SCHEMA}._load_files"  # one row per table of a load
 CURRENT_TABLE = f"{RAW_SCHEMA}._current"  # edition -> its current load
 
 AUDITING, PASSED, FAILED, REJECTED = "auditing", "passed", "failed", "rejected"
+WITH_ROWS = (AUDITING, PASSED, FAILED)  # loads whose rows are kept (a rejected load has none)
 LEGACY_REPLACED = "replaced_before_history"  # loads from before every load was kept; their rows are gone
 PROBLEMS_KEPT = 200  # reader errors or failed expectations stored per load
 
@@ -69,12 +71,21 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     _create_bookkeeping(con)
     for table in c.CONTRACT:
         con.execute(raw_table_ddl(table))
+    for table in c.CONTRACT:  # until the lake has a load of the table (refresh_raw_views)
+        con.execute(f"CREATE VIEW IF NOT EXISTS {RAW_SCHEMA}.{table.name} AS {_current_rows(LOADS_SCHEMA + '.' + table.name)}")
+
+
+def _current_rows(source: str) -> str:
+    return f"""SELECT rows.* FROM {source} rows
+               JOIN {CURRENT_TABLE} cur ON cur.edition = rows.edition AND cur.load_id = rows._load_id"""
+
+
+def refresh_raw_views(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
+    """Point each ``raw.<table>`` view at the current loads' Parquet files in the lake."""
     for table in c.CONTRACT:
-        con.execute(
-            f"""CREATE OR REPLACE VIEW {RAW_SCHEMA}.{table.name} AS
-                SELECT rows.* FROM {LOADS_SCHEMA}.{table.name} rows
-                JOIN {CURRENT_TABLE} cur ON cur.edition = rows.edition AND cur.load_id = rows._load_id"""
-        )
+        if lake_files.has_table_files(lake, table.name):
+            source = f"read_parquet('{lake_files.table_glob(lake, table.name)}', union_by_name = true)"
+            con.execute(f"CREATE OR REPLACE VIEW {RAW_SCHEMA}.{table.name} AS {_current_rows(source)}")
 
 
 def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
@@ -144,8 +155,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-def write_load(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str, engine: str) -> dt.datetime:
-    """Write: keep every table's rows under ``load_id``, in one transaction, as a load still being audited."""
+def write_load(warehouse: Path, edition: int, tables: dict[str, RawTable], load_id: str, engine: str,
+               lake: Path | None = None) -> dt.datetime:
+    """Write: keep every table's rows under ``load_id``, in one transaction, as a load still being audited; then
+    write them, unchanged from then on, to the lake."""
     loaded_at = _now()
     with transaction(warehouse) as con:
         ensure_raw_schema(con)
@@ -167,11 +180,17 @@ def write_load(warehouse: Path, edition: int, tables: dict[str, RawTable], load_
                 f"INSERT INTO {LOAD_FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [load_id, edition, name, str(raw.path), raw.sha256, len(raw.frame), loaded_at],
             )
+    con = connect(warehouse)
+    try:
+        lake_files.export_load(con, lake or lake_files.default_lake(warehouse), LOADS_SCHEMA, edition, load_id)
+    finally:
+        con.close()
     return loaded_at
 
 
 def finish_load(
-    warehouse: Path, edition: int, load_id: str, table_results: dict[str, tuple[bool, list[dict]]], data_docs: str | None
+    warehouse: Path, edition: int, load_id: str, table_results: dict[str, tuple[bool, list[dict]]], data_docs: str | None,
+    lake: Path | None = None,
 ) -> str | None:
     """Audit result, then publish: a load whose suites all passed becomes the edition's current load.
 
@@ -190,15 +209,30 @@ def finish_load(
             f"UPDATE {LOADS_TABLE} SET status = ?, finished_at = ?, problem_count = ?, problems = ?, data_docs = ? WHERE load_id = ?",
             [PASSED if passed else FAILED, _now(), len(problems), json.dumps(problems[:PROBLEMS_KEPT], default=str), data_docs, load_id],
         )
-        previous = con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchone()
+        previous = next(iter(con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchall()),
+                        None)
         if passed:
             con.execute(
                 f"INSERT OR REPLACE INTO {CURRENT_TABLE} VALUES (?, ?, ?)", [edition, load_id, _now()]
             )
+        lake = lake or lake_files.default_lake(warehouse)
+        lake_files.export_missing_loads(con, lake, LOADS_SCHEMA, LOADS_TABLE, WITH_ROWS)
+        refresh_raw_views(con, lake)
+    _export_registry(warehouse, lake)
     return previous[0] if previous else None
 
 
-def reject_load(warehouse: Path, edition: int, load_id: str, engine: str, errors: list[dict]) -> None:
+def _export_registry(warehouse: Path, lake: Path) -> None:
+    con = connect(warehouse)
+    try:
+        lake_files.export_registry(con, lake, {"_loads": LOADS_TABLE, "_load_files": LOAD_FILES_TABLE,
+                                               "_current": CURRENT_TABLE})
+    finally:
+        con.close()
+
+
+def reject_load(warehouse: Path, edition: int, load_id: str, engine: str, errors: list[dict],
+                lake: Path | None = None) -> None:
     """Record a load the reader refused (unreadable files): no rows, only what was wrong."""
     now = _now()
     with transaction(warehouse) as con:
@@ -207,6 +241,7 @@ def reject_load(warehouse: Path, edition: int, load_id: str, engine: str, errors
             f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             [load_id, edition, REJECTED, engine, now, now, len(errors), json.dumps(errors[:PROBLEMS_KEPT], default=str)],
         )
+    _export_registry(warehouse, lake or lake_files.default_lake(warehouse))
 
 
 def current_load_files(con: duckdb.DuckDBPyConnection, edition: int) -> pd.DataFrame:

@@ -17,7 +17,7 @@ WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Command-line paths win over environment variables, which win over the defaults."""
-    return Settings.from_env(**{name: Path(getattr(args, name)).resolve() for name in PATH_SETTINGS
+    return Settings.from_env(**{name: Path(getattr(args, name)).resolve() for name in (*PATH_SETTINGS, "lake_dir")
                                 if getattr(args, name, None)})
 
 
@@ -129,6 +129,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     _prepare_manifest()
     env = {**os.environ, "DAGSTER_HOME": str(_instance_home(settings)),
            **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()},
+           "IEO_LAKE_DIR": str(settings.lake),
            # dagster-dbt's prepare_if_dev runs `dbt parse` with the dbt found on PATH: the one beside this Python.
            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     command = [str(Path(sys.executable).with_name("dagster")), "dev", "-w", str(WORKSPACE), "-p", str(args.port)]
@@ -302,6 +303,7 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", dest="raw_dir", help="raw survey folder (IEO_RAW_DIR, default data/raw)")
     parser.add_argument("--warehouse", help="DuckDB file (IEO_WAREHOUSE, default data/warehouse.duckdb)")
     parser.add_argument("--publish-dir", dest="publish_dir", help="releases folder (IEO_PUBLISH_DIR, default data/published)")
+    parser.add_argument("--lake-dir", dest="lake_dir", help="raw loads as Parquet (IEO_LAKE_DIR, default lake/ beside the warehouse)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -153,3 +153,43 @@ def test_a_warehouse_from_before_load_history_is_upgraded_in_place(small_sample,
         con.close()
     assert statuses == {"old-load": {"status": PASSED, "current": True},
                         "replaced-load": {"status": LEGACY_REPLACED, "current": False}}
+
+
+@pytest.mark.e2e
+def test_every_load_is_written_once_to_the_parquet_lake_and_the_raw_views_read_the_current_one(edition_copy, tmp_path):
+    import pyarrow.parquet as pq
+
+    from ieo.lake import load_file, registry_file
+
+    warehouse, lake = tmp_path / "w.duckdb", tmp_path / "elsewhere" / "lake"
+    load_edition(edition_copy, warehouse, EDITION, "good-load", lake=lake)
+    set_patent_count(edition_copy, 3, "-5")
+    with pytest.raises(SuiteViolation):
+        load_edition(edition_copy, warehouse, EDITION, "bad-load", lake=lake)
+    written = {load: {t.name: load_file(lake, t.name, EDITION, load) for t in c.CONTRACT}
+               for load in ("good-load", "bad-load")}
+    assert all(path.exists() for files in written.values() for path in files.values())  # failing loads too
+    before = {path: path.stat().st_mtime_ns for files in written.values() for path in files.values()}
+
+    # Any engine reads the lake: here pyarrow, without DuckDB.
+    good = pq.read_table(written["good-load"]["enterprises"]).to_pandas()
+    bad = pq.read_table(written["bad-load"]["enterprises"]).to_pandas()
+    assert set(good["_load_id"]) == {"good-load"} and (bad["patent_count"] == -5).sum() == 1
+    loads = pq.read_table(registry_file(lake, "_loads")).to_pandas().set_index("load_id")
+    assert loads.loc["good-load", "status"] == PASSED and loads.loc["bad-load", "status"] == FAILED
+    assert pq.read_table(registry_file(lake, "_current")).to_pandas()["load_id"].tolist() == ["good-load"]
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(view,)] = con.execute("select sql from duckdb_views() where schema_name = 'raw' and view_name = 'enterprises'"
+                                ).fetchall()
+        visible = con.sql("select _load_id, count(*) from raw.enterprises group by 1").fetchall()
+        [(kept,)] = con.sql("select count(*) from raw_loads.enterprises where _load_id = 'good-load'").fetchall()
+    assert "read_parquet" in view and str(lake) in view
+    assert visible == [("good-load", kept)]  # the failed load is in the lake, and never read
+
+    # A later load writes its own files and leaves every earlier one as it was.
+    set_patent_count(edition_copy, 3, "5")
+    load_edition(edition_copy, warehouse, EDITION, "fixed-load", lake=lake)
+    assert {path: path.stat().st_mtime_ns for path in before} == before
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.sql("select distinct _load_id from raw.relations").fetchall() == [("fixed-load",)]
