@@ -87,7 +87,7 @@ def test_ieo_run_exits_nonzero_with_a_summary_on_bad_input(dbt_manifest, edition
                  "--warehouse", str(cli_paths / "w.duckdb")])
     err = capsys.readouterr().err
     assert code == 1
-    assert "1 of 2 runs failed" in err
+    assert "1 of 1 runs failed" in err
     assert "2019/policies.csv: required table file is missing (.csv or .parquet)" in err
 
 
