@@ -38,11 +38,14 @@ def test_dbt_tests_pass_on_the_good_fixture(good_warehouse):
 
 def test_relation_to_a_missing_organisation_fails_the_relationship_test(warehouse_copy):
     with duckdb.connect(str(warehouse_copy)) as con:
-        # raw.relations is a view of the current load: the bad row goes into that load's kept rows
-        con.execute("""insert into raw_loads.relations (edition, relation_id, sample_id, counterpart_id, relation_type,
-                                                        _load_id)
+        # raw.relations reads the current load from the lake, whose files are never rewritten: this copy's view
+        # is pointed at the current rows plus one bad row instead.
+        con.execute("create table raw_loads.tampered_relations as select * from raw.relations")
+        con.execute("""insert into raw_loads.tampered_relations (edition, relation_id, sample_id, counterpart_id,
+                                                                 relation_type, _load_id)
                        select 2019, 'R99', 'E1', 'GHOST', 'technology_input', load_id
                        from raw._current where edition = 2019""")
+        con.execute("create or replace view raw.relations as select * from raw_loads.tampered_relations")
     result = run_tests(warehouse_copy, "stg_relations")
     assert result.returncode != 0
     assert "FAIL 1 exists_in_edition_stg_relations_counterpart_id" in result.stdout
