@@ -21,7 +21,6 @@ from ieo import contract as c
 from ieo import names
 
 DATA_FILE = "data.parquet"
-REGISTRY = ("_loads", "_load_files", "_current")
 
 
 def default_lake(warehouse: Path) -> Path:

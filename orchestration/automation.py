@@ -23,7 +23,7 @@ from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
 from ieo.raw_drops import READY, content_fingerprint, inspect_drop
 from ieo.raw_reader import available_editions, edition_dir
 from ieo.release import FINAL, PROVISIONAL
-from ieo.settings import STABLE_SECONDS_VARIABLE, Settings
+from ieo.settings import DEFAULT_STABLE_SECONDS, STABLE_SECONDS_VARIABLE, Settings
 from orchestration.jobs import edition_job
 from orchestration.runner import reap_dead_runs
 
@@ -96,7 +96,8 @@ def drop_requests(raw_dir: Path, cursor: dict, now: float, stable_seconds: float
 
 @dg.sensor(job=edition_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
            description="Watches IEO_RAW_DIR: when an edition folder is new or its files' contents change, and it "
-           f"holds every contract table untouched for {STABLE_SECONDS_VARIABLE} seconds (default 300), "
+           f"holds every contract table untouched for {STABLE_SECONDS_VARIABLE} seconds (default "
+           f"{DEFAULT_STABLE_SECONDS:g}), "
            "requests a provisional run of that edition only.")
 def raw_drop_sensor(context: dg.SensorEvaluationContext):
     settings = Settings.from_env()
