@@ -7,6 +7,8 @@ manifest is an error that names the command that builds it.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -61,8 +63,6 @@ def manifest_is_stale() -> bool:
 
 def prepare_manifest(force: bool = False) -> bool:
     """Run `dbt parse` when the manifest is missing or older than the project; True if it ran."""
-    import subprocess
-
     if not force and not manifest_is_stale():
         return False
     command = [str(DBT_EXECUTABLE), "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
@@ -75,8 +75,6 @@ def prepare_manifest(force: bool = False) -> bool:
 
 def dbt_vars(warehouse: Path, edition: int | None = None) -> str:
     """The `--vars` of a dbt command: the warehouse path (read by profiles.yml) and the edition."""
-    import json
-
     values: dict[str, object] = {"warehouse": str(warehouse)}
     if edition is not None:
         values["edition"] = edition

@@ -9,10 +9,10 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from ieo.settings import (
-    DEFAULT_STABLE_SECONDS,
     DEFAULT_VALIDATION_ENGINE,
     DEFAULT_WRITER_TIMEOUT_SECONDS,
     Settings,
+    edition_survey_date,
     parse_engine,
     parse_survey_date,
 )
@@ -29,7 +29,6 @@ class IeoSettings(dg.ConfigurableResource):
     data_docs_dir: str = ""
     validation_engine: str = DEFAULT_VALIDATION_ENGINE
     survey_date: str = ""  # YYYY-MM-DD; empty: 1 January after the edition year
-    raw_stable_seconds: float = DEFAULT_STABLE_SECONDS
     lake_dir: str = ""
 
     @classmethod
@@ -41,7 +40,6 @@ class IeoSettings(dg.ConfigurableResource):
             data_docs_dir=str(settings.data_docs_dir),
             validation_engine=settings.validation_engine,
             survey_date=settings.survey_date.isoformat() if settings.survey_date else "",
-            raw_stable_seconds=settings.raw_stable_seconds,
             lake_dir=str(settings.lake),
         )
 
@@ -70,7 +68,7 @@ class IeoSettings(dg.ConfigurableResource):
         return parse_engine(self.validation_engine)
 
     def edition_survey_date(self, edition: int) -> dt.date:
-        return parse_survey_date(self.survey_date) or dt.date(edition + 1, 1, 1)
+        return edition_survey_date(edition, parse_survey_date(self.survey_date))
 
 
 class WarehouseWriter(dg.ConfigurableResource):

@@ -23,10 +23,6 @@ from ieo import names
 DATA_FILE = "data.parquet"
 
 
-def default_lake(warehouse: Path) -> Path:
-    return Path(warehouse).parent / "lake"
-
-
 def load_file(lake: Path, table: str, edition: int, load_id: str) -> Path:
     return Path(lake) / names.RAW / table / f"edition={edition}" / f"load_id={load_id}" / DATA_FILE
 

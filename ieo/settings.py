@@ -80,11 +80,17 @@ class Settings:
     @property
     def lake(self) -> Path:
         """The raw layer's Parquet lake (``ieo.lake``): IEO_LAKE_DIR, else `lake/` beside the warehouse."""
-        return self.lake_dir or self.warehouse.parent / "lake"
+        return self.lake_dir or default_lake(self.warehouse)
 
-    def edition_survey_date(self, edition: int) -> dt.date:
-        """When the edition's survey ran: the configured date, else 1 January after the edition year."""
-        return self.survey_date or dt.date(edition + 1, 1, 1)
+
+def default_lake(warehouse: Path) -> Path:
+    """Where the lake is when IEO_LAKE_DIR does not say: `lake/` beside the warehouse."""
+    return Path(warehouse).parent / "lake"
+
+
+def edition_survey_date(edition: int, configured: dt.date | None) -> dt.date:
+    """When the edition's survey ran: the configured date (IEO_SURVEY_DATE), else 1 January after the edition year."""
+    return configured or dt.date(edition + 1, 1, 1)
 
 
 def parse_survey_date(text: str) -> dt.date | None:

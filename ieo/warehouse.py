@@ -25,6 +25,7 @@ from ieo import contract as c
 from ieo import lake as lake_files
 from ieo import names
 from ieo.raw_reader import EXTRA_COLUMNS, SOURCE_ROW, RawTable
+from ieo.settings import default_lake
 
 RAW_SCHEMA = names.RAW  # views: each edition's current load
 LOADS_SCHEMA = names.RAW_LOADS  # every load's rows, kept
@@ -182,7 +183,7 @@ def write_load(warehouse: Path, edition: int, tables: dict[str, RawTable], load_
             )
     con = connect(warehouse)
     try:
-        lake_files.export_load(con, lake or lake_files.default_lake(warehouse), LOADS_SCHEMA, edition, load_id)
+        lake_files.export_load(con, lake or default_lake(warehouse), LOADS_SCHEMA, edition, load_id)
     finally:
         con.close()
     return loaded_at
@@ -215,7 +216,7 @@ def finish_load(
             con.execute(
                 f"INSERT OR REPLACE INTO {CURRENT_TABLE} VALUES (?, ?, ?)", [edition, load_id, _now()]
             )
-        lake = lake or lake_files.default_lake(warehouse)
+        lake = lake or default_lake(warehouse)
         lake_files.export_missing_loads(con, lake, LOADS_SCHEMA, LOADS_TABLE, WITH_ROWS)
         refresh_raw_views(con, lake)
     _export_registry(warehouse, lake)
@@ -241,7 +242,7 @@ def reject_load(warehouse: Path, edition: int, load_id: str, engine: str, errors
             f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             [load_id, edition, REJECTED, engine, now, now, len(errors), json.dumps(errors[:PROBLEMS_KEPT], default=str)],
         )
-    _export_registry(warehouse, lake or lake_files.default_lake(warehouse))
+    _export_registry(warehouse, lake or default_lake(warehouse))
 
 
 def current_load_files(con: duckdb.DuckDBPyConnection, edition: int) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ieo.settings import PATH_SETTINGS, TELEMETRY_OFF, Settings
+from ieo.settings import LAKE_VARIABLE, PATH_SETTINGS, TELEMETRY_OFF, Settings
 
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
@@ -129,7 +129,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     _prepare_manifest()
     env = {**os.environ, "DAGSTER_HOME": str(_instance_home(settings)),
            **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()},
-           "IEO_LAKE_DIR": str(settings.lake),
+           LAKE_VARIABLE: str(settings.lake),
            # dagster-dbt's prepare_if_dev runs `dbt parse` with the dbt found on PATH: the one beside this Python.
            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     command = [str(Path(sys.executable).with_name("dagster")), "dev", "-w", str(WORKSPACE), "-p", str(args.port)]
