@@ -3,7 +3,8 @@
 Layout under the lake folder (``IEO_LAKE_DIR``, by default ``lake/`` beside the warehouse)::
 
     raw/<table>/edition=<edition>/load_id=<load id>/data.parquet   every load, passing or failing, immutable
-    raw/_loads.parquet, raw/_load_files.parquet, raw/_current.parquet   the registry: status, files, current load
+    registry/loads.parquet, registry/load_files.parquet, registry/current.parquet   the registry: status,
+                                                                                files, each edition's current load
 
 Any engine reads it (DuckDB's ``read_parquet``, Spark's ``parquet``). The DuckDB warehouse's ``raw.<table>``
 views read the current loads from here; ``raw_loads`` in the warehouse keeps its own copy for the audit.
@@ -31,8 +32,12 @@ def table_glob(lake: Path, table: str) -> str:
     return str(Path(lake) / names.RAW / table / "*" / "*" / DATA_FILE)
 
 
+REGISTRY = "registry"  # not under raw/, and no leading underscore: Spark skips files named `_*` as hidden
+REGISTRY_NAMES = ("loads", "load_files", "current")
+
+
 def registry_file(lake: Path, name: str) -> Path:
-    return Path(lake) / names.RAW / f"{name}.parquet"
+    return Path(lake) / REGISTRY / f"{name}.parquet"
 
 
 def _sql_text(value: str) -> str:

@@ -226,8 +226,8 @@ def finish_load(
 def _export_registry(warehouse: Path, lake: Path) -> None:
     con = connect(warehouse)
     try:
-        lake_files.export_registry(con, lake, {"_loads": LOADS_TABLE, "_load_files": LOAD_FILES_TABLE,
-                                               "_current": CURRENT_TABLE})
+        registry = dict(zip(lake_files.REGISTRY_NAMES, (LOADS_TABLE, LOAD_FILES_TABLE, CURRENT_TABLE)))
+        lake_files.export_registry(con, lake, registry)
     finally:
         con.close()
 

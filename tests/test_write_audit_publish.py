@@ -175,9 +175,9 @@ def test_every_load_is_written_once_to_the_parquet_lake_and_the_raw_views_read_t
     good = pq.read_table(written["good-load"]["enterprises"]).to_pandas()
     bad = pq.read_table(written["bad-load"]["enterprises"]).to_pandas()
     assert set(good["_load_id"]) == {"good-load"} and (bad["patent_count"] == -5).sum() == 1
-    loads = pq.read_table(registry_file(lake, "_loads")).to_pandas().set_index("load_id")
+    loads = pq.read_table(registry_file(lake, "loads")).to_pandas().set_index("load_id")
     assert loads.loc["good-load", "status"] == PASSED and loads.loc["bad-load", "status"] == FAILED
-    assert pq.read_table(registry_file(lake, "_current")).to_pandas()["load_id"].tolist() == ["good-load"]
+    assert pq.read_table(registry_file(lake, "current")).to_pandas()["load_id"].tolist() == ["good-load"]
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         [(view,)] = con.execute("select sql from duckdb_views() where schema_name = 'raw' and view_name = 'enterprises'"

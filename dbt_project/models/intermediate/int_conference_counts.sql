@@ -1,7 +1,7 @@
 -- Conferences of each edition year counted by organiser and by city (long format), with each value's
 -- rank (competition ranking) and share of the edition's conferences. `province` is the city's.
 with counts as (
-    select edition, 'organizer' as dimension, organizer as dimension_value, cast(null as varchar) as province,
+    select edition, 'organizer' as dimension, organizer as dimension_value, cast(null as {{ dbt.type_string() }}) as province,
            count(*) as conference_count
     from {{ ref('stg_conferences') }}
     group by all

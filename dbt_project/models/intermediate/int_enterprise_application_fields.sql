@@ -3,7 +3,7 @@ select distinct
     e.edition,
     e.org_id,
     trim(field.code) as application_field,
-    len(string_split(e.application_fields, ';')) as field_count
+    {{ list_size(split_list('e.application_fields', "';'")) }} as field_count
 from {{ ref('int_enterprises') }} as e,
-    unnest(string_split(e.application_fields, ';')) as field(code)
+    {{ unnest_list(split_list('e.application_fields', "';'"), 'field', 'code') }}
 where trim(field.code) <> ''

@@ -9,7 +9,7 @@ scoped as (
     select s.scope, e.core_technology
     from {{ ref('int_enterprises') }} as e
     join scopes as s
-        on s.members is null or list_contains(string_split(s.members, ';'), e.tech_layer)
+        on s.members is null or {{ list_has(split_list('s.members', "';'"), 'e.tech_layer') }}
     where e.edition = {{ current_edition() }}
 )
 select

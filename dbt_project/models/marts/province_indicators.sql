@@ -2,19 +2,22 @@
 -- where a province has none, through the macro province_spine). Relation indicators count every relation known to the edition whose
 -- sampled enterprise is in the province; "international" and "abroad" mean an overseas counterpart.
 -- Indicator ids and weights live in the seed `index_weights`.
-with enterprises as (
+with base_and_technology as (
+    select {{ split_list('members', "';'") }} as layers
+    from {{ ref('dimension_values') }}
+    where dimension = 'core_technology_scope' and code = 'base_and_technology'
+),
+enterprises as (
     select
-        province,
+        e.province,
         count(*) as enterprise_count,
-        sum(coalesce(valuation_cny, 0)) as enterprise_valuation,
-        avg(patent_count) as average_patents,
-        count(*) filter (where list_contains(
-            (select string_split(members, ';') from {{ ref('dimension_values') }}
-             where dimension = 'core_technology_scope' and code = 'base_and_technology'),
-            tech_layer)) as base_technology_enterprises
-    from {{ ref('int_enterprises') }}
-    where edition = {{ current_edition() }}
-    group by province
+        sum(coalesce(e.valuation_cny, 0)) as enterprise_valuation,
+        avg(e.patent_count) as average_patents,
+        count(*) filter (where {{ list_has('b.layers', 'e.tech_layer') }}) as base_technology_enterprises
+    from {{ ref('int_enterprises') }} as e
+    cross join base_and_technology as b
+    where e.edition = {{ current_edition() }}
+    group by e.province
 ),
 relations as (
     select
