@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: install fonts browser postgres run test test-fast dev sample clean
+.PHONY: install fonts browser postgres java run test test-fast dev sample clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 ## The dbt manifest the Dagster definitions are made from (rebuilt by `ieo` whenever the dbt project changes).
@@ -44,8 +44,12 @@ run: install fonts
 postgres:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || ($(APT_INSTALL) postgresql)
 
+## Java for the Spark engine's local cluster (`ieo spark up`, tests/test_spark.py): Debian's JRE 17.
+java:
+	@command -v java >/dev/null || ($(APT_INSTALL) openjdk-17-jre-headless)
+
 ## Run the test suite (CI runs exactly this); the import-linter contracts run inside it.
-test: install fonts browser postgres
+test: install fonts browser postgres java
 	$(BIN)/python -m pytest
 
 ## The unit tier only: plain functions, no dbt or Dagster run, no browser (under 2 minutes).

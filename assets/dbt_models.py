@@ -7,7 +7,7 @@ import pandas as pd
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from glue.dbt import (
-    dbt_vars,
+    dbt_target_args,
     ieo_dbt_project,
     manifest_path,
     release_warehouse_connection,
@@ -15,17 +15,12 @@ from glue.dbt import (
 )
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import latest_check_record
+from glue.results import engine_metadata, latest_check_record
 from glue.tags import RESEED_TAG
 from ieo import names
 from ieo.lineage import sql_column_lineage
 from ieo.reference import seeds_fingerprint
-from ieo.warehouse import (
-    connect,
-    record_seeded,
-    replace_edition_tables,
-    seeded_fingerprint,
-)
+from ieo.engine import DUCKDB, Engine, model_schemas
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
 
@@ -46,7 +41,7 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, sett
     """
     fingerprint = seeds_fingerprint()
     earlier = {key: latest_check_record(context.instance, key) for key in context.selected_asset_check_keys}
-    reason = reseed_reason(context.run.tags.get(RESEED_TAG) == "true", seeded_fingerprint(settings.warehouse_path),
+    reason = reseed_reason(context.run.tags.get(RESEED_TAG) == "true", settings.table_engine.seeded_fingerprint(),
                            fingerprint, all(r is not None and r.status.value == "SUCCEEDED" for r in earlier.values()))
     if reason is None:
         context.log.info(f"reference data unchanged (seeds {fingerprint[:12]}); not reloaded")
@@ -60,9 +55,9 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, sett
     context.log.info(f"loading the reference data: {reason}")
     # `build` loads the seeds and runs their tests; --full-refresh recreates a seed whose columns changed.
     # cautious: only the seeds' own tests, not the models' relationship tests that point at them.
-    yield from dbt.cli(["build", "--full-refresh", "--indirect-selection", "cautious", "--vars",
-                        dbt_vars(settings.warehouse_path)], context=context).stream()
-    record_seeded(settings.warehouse_path, fingerprint)
+    yield from dbt.cli(["build", "--full-refresh", "--indirect-selection", "cautious",
+                        *dbt_target_args(settings.table_engine)], context=context).stream()
+    settings.table_engine.record_seeded(fingerprint)
 
 
 def reseed_reason(forced: bool, recorded: str | None, fingerprint: str, checks_recorded: bool) -> str | None:
@@ -95,31 +90,31 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
     edition and kept in the warehouse (lineage.dbt_columns), for the release's lineage document.
     """
     edition = int(context.partition_key)
-    invocation = dbt.cli(["build", "--vars", dbt_vars(settings.warehouse_path, edition)], context=context)
+    engine = settings.table_engine
+    engine.prepare_raw()
+    invocation = dbt.cli(["build", *dbt_target_args(engine, edition)], context=context)
+    where = engine_metadata(engine)
+    events = invocation.stream()
+    if engine.name == DUCKDB:  # on Spark each costs a query per model; the lineage reads the schema itself
+        events = events.fetch_row_counts().fetch_column_metadata()
     try:
-        yield from invocation.stream().fetch_row_counts().fetch_column_metadata()
+        for event in events:
+            yield event.with_metadata({**event.metadata, **where}) if isinstance(event, dg.Output | dg.AssetMaterialization) else event
     finally:
         release_warehouse_connection()
-    record_column_lineage(settings.warehouse_path, edition, invocation.target_path / "compiled")
+    record_column_lineage(engine, edition, invocation.target_path / "compiled")
 
 
-def record_column_lineage(warehouse: Path, edition: int, compiled: Path) -> None:
-    """Resolve each compiled model's column lineage against the warehouse schema and store it for the edition."""
-    con = connect(warehouse)
-    try:
-        schema: dict = {}
-        for db, table, column, kind in con.execute(
-                "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns").fetchall():
-            schema.setdefault(db, {}).setdefault(table, {})[column] = kind
-    finally:
-        con.close()
+def record_column_lineage(engine: Engine, edition: int, compiled: Path) -> None:
+    """Resolve each compiled model's column lineage against the engine's schema and store it for the edition."""
+    schema = engine.columns(model_schemas())
     rows = []
     for path in sorted(compiled.rglob("*.sql")):
         layer = path.parent.name
         if layer not in MODEL_LAYERS:
             continue  # tests
-        for column, deps in sql_column_lineage(path.read_text(encoding="utf-8"), schema).items():
+        for column, deps in sql_column_lineage(path.read_text(encoding="utf-8"), schema, engine.name).items():
             rows += [(f"{layer}/{path.stem}", column, asset, dep) for asset, dep in deps] or [
                 (f"{layer}/{path.stem}", column, None, None)]
     frame = pd.DataFrame(rows, columns=["asset", "column_name", "upstream_asset", "upstream_column"])
-    replace_edition_tables(warehouse, names.LINEAGE, edition, {"dbt_columns": frame})
+    engine.replace_edition_tables(names.LINEAGE, edition, {"dbt_columns": frame})

@@ -11,14 +11,13 @@ import pandas as pd
 from checks.index_checks import INDEX_CHECKS, WEIGHT_CHECKS
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER, run_checks
+from glue.results import OWNER, engine_metadata, run_checks
 from ieo import names
 from ieo.index.coherence import coherence
 from ieo.index.compute import compute_index
 from ieo.index.options import IndexOptions, choose_weights, weights_table
 from ieo.index.uncertainty import monte_carlo
 from ieo.index.weights import tree_from_frame
-from ieo.warehouse import connect, edition_rows, replace_edition_tables
 
 PROVINCE_INDICATORS = dg.AssetKey(list(names.PROVINCE_INDICATORS.asset_path))
 
@@ -47,11 +46,7 @@ class IndexSettings(dg.ConfigurableResource):
 
 
 def read_table(settings: IeoSettings, table: str, edition: int) -> pd.DataFrame:
-    con = connect(settings.warehouse_path)
-    try:
-        return edition_rows(con, table, edition, order=None)
-    finally:
-        con.close()
+    return settings.table_engine.read(table, edition, order=None)
 
 
 def read_indicators(settings: IeoSettings, edition: int) -> pd.DataFrame:
@@ -89,9 +84,9 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
     options = index_settings.options()
     choice = choose_weights(options, read_indicators(settings, edition))
     table = weights_table(choice.tree)
-    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, {"weights": table})
+    settings.table_engine.replace_edition_tables(names.INDEX, edition, {"weights": table})
     yield dg.MaterializeResult(metadata={
-        "dagster/row_count": len(table),
+        "dagster/row_count": len(table), **engine_metadata(settings.table_engine),
         "weights_source": choice.tree.source,
         "rounding_differences": dg.MetadataValue.json(
             [{"parent": r.parent_id, "printed": r.parent_weight, "children_sum": round(r.children_sum, 6)}
@@ -99,7 +94,7 @@ def index_weights(context: dg.AssetExecutionContext, settings: IeoSettings, inde
         "ahp_consistency": _preview(choice.diagnostics) if len(choice.diagnostics) else "not AHP",
         "preview": _preview(table, 40),
     })
-    yield from run_checks(settings.warehouse_path, edition, index_key("weights"), WEIGHT_CHECKS)
+    yield from run_checks(settings.table_engine, edition, index_key("weights"), WEIGHT_CHECKS)
 
 
 @dg.multi_asset(
@@ -132,12 +127,12 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
     result = compute_index(read_indicators(settings, edition), stored_tree(settings, edition),
                            options.normalisation, options.aggregation)
     tables = {"competitiveness_index": result.index, "index_levels": result.levels, "indicators": result.indicators}
-    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, tables)
+    settings.table_engine.replace_edition_tables(names.INDEX, edition, tables)
     for name, frame in tables.items():
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
-            "dagster/row_count": len(frame), "normalisation": options.normalisation,
+            "dagster/row_count": len(frame), **engine_metadata(settings.table_engine), "normalisation": options.normalisation,
             "aggregation": options.aggregation, "preview": _preview(frame)})
-    yield from run_checks(settings.warehouse_path, edition, index_key("competitiveness_index"), INDEX_CHECKS)
+    yield from run_checks(settings.table_engine, edition, index_key("competitiveness_index"), INDEX_CHECKS)
 
 
 @dg.multi_asset(
@@ -166,10 +161,11 @@ def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, i
     result = monte_carlo(read_indicators(settings, edition), stored_tree(settings, edition), nominal,
                          options.monte_carlo_runs, options.monte_carlo_seed, options.weight_spread)
     tables = {"rank_uncertainty": result.ranks, "sensitivity": result.sensitivity}
-    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, tables)
+    settings.table_engine.replace_edition_tables(names.INDEX, edition, tables)
     for name, frame in tables.items():
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
-            "dagster/row_count": len(frame), "runs": result.runs, "seed": result.seed,
+            "dagster/row_count": len(frame), **engine_metadata(settings.table_engine), "runs": result.runs,
+            "seed": result.seed,
             "weight_spread": result.spread, "preview": _preview(frame)})
 
 
@@ -192,5 +188,6 @@ def index_coherence(context: dg.AssetExecutionContext, settings: IeoSettings, in
     tree = stored_tree(settings, edition)
     result = compute_index(read_indicators(settings, edition), tree, options.normalisation, options.aggregation)
     table = coherence(result, tree)
-    replace_edition_tables(settings.warehouse_path, names.INDEX, edition, {"coherence": table})
-    return dg.MaterializeResult(metadata={"dagster/row_count": len(table), "preview": _preview(table, 40)})
+    settings.table_engine.replace_edition_tables(names.INDEX, edition, {"coherence": table})
+    return dg.MaterializeResult(metadata={"dagster/row_count": len(table), **engine_metadata(settings.table_engine),
+                                          "preview": _preview(table, 40)})

@@ -13,12 +13,11 @@ import pandas as pd
 from checks.network_checks import NETWORK_STATISTICS_CHECKS
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER, run_checks
+from glue.results import OWNER, engine_metadata, run_checks
 from ieo import names
 from ieo.network.graph import build_value_network
 from ieo.network.tables import STATISTICS, NetworkOptions, network_tables
 from ieo.reference import organization_aliases
-from ieo.warehouse import connect, edition_rows, replace_edition_tables
 
 DEFAULTS = NetworkOptions()
 STATS_TABLE = names.NETWORK_STATS
@@ -72,16 +71,14 @@ class NetworkConfig(dg.Config):
 
 def read_network_inputs(settings: IeoSettings, edition: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The edition's nodes (intermediate.int_network_nodes) and relations (staging.stg_relations)."""
-    con = connect(settings.warehouse_path)
-    try:
-        nodes = edition_rows(con, f"{names.INTERMEDIATE}.int_network_nodes", edition, order="org_id")
+    engine = settings.table_engine
+    with engine.connect() as con:
+        nodes = engine.edition_rows(con, f"{names.INTERMEDIATE}.int_network_nodes", edition, order="org_id")
         relations = con.execute(
             f"""SELECT relation_id, sample_id, counterpart_id, relation_type FROM {names.STAGING}.stg_relations
                WHERE edition = ? ORDER BY relation_id""",
             [edition],
         ).df()
-    finally:
-        con.close()
     return nodes, relations
 
 
@@ -127,9 +124,10 @@ def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, sett
     if published.focal_missing:
         context.log.warning(f"focal enterprises not among the sample nodes: {', '.join(published.focal_missing)}")
     tables = published.as_dict()
-    replace_edition_tables(settings.warehouse_path, names.NETWORK, edition, tables)
+    settings.table_engine.replace_edition_tables(names.NETWORK, edition, tables)
     for name, frame in tables.items():
-        metadata = {"dagster/row_count": len(frame), "edition": edition, "preview": _preview(frame)}
+        metadata = {"dagster/row_count": len(frame), "edition": edition, **engine_metadata(settings.table_engine),
+                    "preview": _preview(frame)}
         if name == STATS_TABLE:
             metadata.update(_statistics_metadata(frame))
             whole = frame[frame["network"] == names.WHOLE_NETWORK].set_index("statistic")
@@ -138,4 +136,4 @@ def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, sett
             metadata["focal_enterprises"] = dg.MetadataValue.json(list(options.focal_enterprises))
             metadata["focal_enterprises_missing"] = dg.MetadataValue.json(published.focal_missing)
         yield dg.MaterializeResult(asset_key=NETWORK_KEYS[name], metadata=metadata)
-    yield from run_checks(settings.warehouse_path, edition, NETWORK_KEYS[STATS_TABLE], NETWORK_STATISTICS_CHECKS)
+    yield from run_checks(settings.table_engine, edition, NETWORK_KEYS[STATS_TABLE], NETWORK_STATISTICS_CHECKS)

@@ -16,15 +16,17 @@ from assets.index import IndexSettings
 from assets.quality import printed_figure_checks
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER, latest_check_results
+from glue.results import OWNER, engines_of_latest_materializations, latest_check_results
 from glue.tags import RELEASE_KIND_TAG
 from ieo import names
+from ieo.engine import Engine
 from ieo.lineage import Step, build_lineage, render_lineage_html, source_file_of
 from ieo.raw_reader import sha256_of
 from ieo.release import FINAL, Release, ReleaseRefused, code_version, publish
 from ieo.release_tables import read_release_tables
 from ieo.settings import PROJECT_ROOT, SEEDS_DIR
-from ieo.warehouse import connect, current_load_files, edition_rows, load_record
+from ieo.spark_warehouse import SparkError
+from ieo.warehouse import connect, current_load_files, load_record
 
 PUBLISHED_KEYS = [dg.AssetKey(list(t.asset_path)) for t in names.PUBLISHED_TABLES]
 
@@ -92,6 +94,18 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
     return results
 
 
+def same_engine(context: dg.AssetExecutionContext, engine: Engine) -> None:
+    """Refuse to publish when a published table's latest materialization of the edition was written to another
+    engine than the one this run reads: its rows there are older, so the release would mix two computations."""
+    written = engines_of_latest_materializations(context.instance, PUBLISHED_KEYS, context.partition_key)
+    elsewhere = {key.to_user_string(): where for key, where in written.items() if where not in (None, engine.where)}
+    if elsewhere:
+        shown = ", ".join(f"{key} (on {where})" for key, where in sorted(elsewhere.items())[:10])
+        raise PublicationBlocked(f"{len(elsewhere)} tables of edition {context.partition_key} were last computed on "
+                                 f"another engine than this run's {engine.where}: {shown}; run the whole edition "
+                                 f"on one engine (`ieo run --engine {engine.name}`)")
+
+
 def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFrame]) -> dict[str, tuple[str, list[str]]]:
     """Release file -> (the asset that produced it, its columns)."""
     producer = {t.table_id: "/".join(t.asset_path) for t in names.PUBLISHED_TABLES}
@@ -101,21 +115,18 @@ def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFr
     return found
 
 
-def read_dbt_columns(warehouse: Path, edition: int) -> dict[str, dict[str, list[tuple[str, str]]]]:
+def read_dbt_columns(engine: Engine, edition: int) -> dict[str, dict[str, list[tuple[str, str]]]]:
     """The dbt models' column lineage recorded for the edition: asset -> column -> [(asset, column)]."""
-    con = connect(warehouse)
     found: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    try:
+    with engine.connect() as con:
         try:
-            rows = edition_rows(con, f"{names.LINEAGE}.dbt_columns", edition).itertuples(index=False)
-        except duckdb.CatalogException:  # a warehouse whose models ran before lineage was recorded
+            rows = engine.edition_rows(con, f"{names.LINEAGE}.dbt_columns", edition).itertuples(index=False)
+        except (duckdb.CatalogException, SparkError):  # models that ran before lineage was recorded
             return found
-        for asset, column, upstream, upstream_column in rows:
-            deps = found.setdefault(asset, {}).setdefault(column, [])
-            if isinstance(upstream, str):
-                deps.append((upstream, upstream_column))
-    finally:
-        con.close()
+    for asset, column, upstream, upstream_column in rows:
+        deps = found.setdefault(asset, {}).setdefault(column, [])
+        if isinstance(upstream, str):
+            deps.append((upstream, upstream_column))
     return found
 
 
@@ -127,7 +138,7 @@ def lineage_steps(context: dg.AssetExecutionContext, settings: IeoSettings, chec
     for check in checks:
         by_asset.setdefault(check["asset"], []).append({"check": check["check"], "status": check["status"]})
     commit = code_version()["git_commit"]
-    dbt_columns = read_dbt_columns(settings.warehouse_path, int(context.partition_key))
+    dbt_columns = read_dbt_columns(settings.table_engine, int(context.partition_key))
     steps, frontier = {}, list(graph.get(context.asset_key).parent_keys)
     while frontier:
         key = frontier.pop()
@@ -186,7 +197,11 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
         checks = gate_checks(context)
     except PublicationBlocked as blocked:
         raise dg.Failure(description=str(blocked)) from None
-    tables, index = read_release_tables(settings.warehouse_path, edition)
+    try:
+        same_engine(context, settings.table_engine)
+    except PublicationBlocked as blocked:
+        raise dg.Failure(description=str(blocked)) from None
+    tables, index = read_release_tables(settings.table_engine, edition)
     choices = index_settings.options().as_dict()
     choices["weights_source"] = str(index["weights"]["source"].iloc[0]) if len(index["weights"]) else None
     inputs, load, previous_loaded = read_inputs(settings.warehouse_path, settings.raw_path, edition)
@@ -205,6 +220,7 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
             LINEAGE_JSON: (json.dumps(lineage, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
             LINEAGE_HTML: render_lineage_html(lineage).encode("utf-8"),
         },
+        engine={"name": settings.table_engine.name, "where": settings.table_engine.where},
         run={
             "run_id": context.run_id,
             "raw_load_id": load.get("load_id"),

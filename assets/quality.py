@@ -11,11 +11,10 @@ from checks import edition_checks as edition
 from checks.printed_figures import PRINTED_FIGURE_CHECKS
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER, check_result
+from glue.results import OWNER, check_result, engine_metadata
 from ieo import names
 from ieo.reconciliation import Computed, reconcile, summary
 from ieo.release_tables import computed_tables
-from ieo.warehouse import connect, replace_edition_tables
 
 RECONCILIATION = dg.AssetKey(list(names.RECONCILIATION.asset_path))
 COMPUTED_KEYS = [dg.AssetKey(list(t.asset_path)) for t in names.COMPUTED_TABLES]
@@ -26,11 +25,9 @@ def _seed_key(seed: str) -> dg.AssetKey:
 
 
 def read_computed(settings: IeoSettings, edition: int) -> Computed:
-    con = connect(settings.warehouse_path)
-    try:
-        return Computed(edition, computed_tables(con, edition))
-    finally:
-        con.close()
+    engine = settings.table_engine
+    with engine.connect() as con:
+        return Computed(edition, computed_tables(engine, con, edition))
 
 
 @dg.asset(
@@ -50,11 +47,11 @@ def reconciliation(context: dg.AssetExecutionContext, settings: IeoSettings,
                    warehouse_writer: WarehouseWriter) -> dg.MaterializeResult:
     edition = int(context.partition_key)
     table = reconcile(read_computed(settings, edition))
-    replace_edition_tables(settings.warehouse_path, names.QUALITY, edition, {names.RECONCILIATION.table_id: table})
+    settings.table_engine.replace_edition_tables(names.QUALITY, edition, {names.RECONCILIATION.table_id: table})
     counts = summary(table)
     worst = table[table["status"].isin(["mismatch", "missing"])].sort_values("rel_diff", ascending=False)
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(table),
+        "dagster/row_count": len(table), **engine_metadata(settings.table_engine),
         **{f"figures_{status}": count for status, count in counts.items()},
         "mismatches": dg.MetadataValue.md(worst.head(20).to_markdown(index=False, floatfmt=".4g")) if len(worst)
         else "none",
@@ -73,7 +70,8 @@ printed_figure_checks = [_printed_figure_check(check, seed) for check, seed in P
 
 
 def _edition_check(check, asset: dg.AssetKey, blocking: bool, survey_date: bool = False) -> dg.AssetChecksDefinition:
-    """A partitioned check of one edition, run after ``asset`` in the same run."""
+    """A partitioned check of one edition, run after ``asset`` in the same run: on the engine's tables, or, for a
+    check of the raw files (``survey_date``), on the DuckDB warehouse's registry of loads."""
 
     @dg.asset_check(asset=asset, name=check.__name__, description=check.__doc__, blocking=blocking,
                     partitions_def=edition_partitions)
@@ -81,11 +79,9 @@ def _edition_check(check, asset: dg.AssetKey, blocking: bool, survey_date: bool 
                warehouse_writer: WarehouseWriter) -> dg.AssetCheckResult:
         edition = int(context.partition_key)
         extra = (settings.edition_survey_date(edition),) if survey_date else ()
-        con = connect(settings.warehouse_path)
-        try:
+        engine = settings.table_engine
+        with (engine.connect_registry() if survey_date else engine.connect()) as con:
             outcome = check(con, edition, *extra)
-        finally:
-            con.close()
         return check_result(outcome, blocking=blocking)
 
     return _check

@@ -113,7 +113,7 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
             settings.warehouse_path,
             edition,
             context.run_id,
-            engine=settings.engine,
+            engine=settings.validation,
             docs_dir=settings.data_docs_path,
             lake=settings.lake_path,
         )

@@ -53,8 +53,8 @@ def relations_are_well_formed(con: duckdb.DuckDBPyConnection, edition: int) -> C
     self_relation = contract.ROW_RULES["counterpart_differs_from_sample"].violation_sql
     stray_amount = contract.ROW_RULES["amount_only_for_money_relations"].violation_sql
     self_links, stray_amounts = con.execute(
-        f"""SELECT list(relation_id) FILTER (WHERE {self_relation}),
-                   list(relation_id) FILTER (WHERE {stray_amount})
+        f"""SELECT array_agg(relation_id) FILTER (WHERE {self_relation}),
+                   array_agg(relation_id) FILTER (WHERE {stray_amount})
             FROM {names.STAGING}.stg_relations WHERE edition = ?""",
         [edition],
     ).fetchone()

@@ -37,10 +37,11 @@ def every_province_scored(con: duckdb.DuckDBPyConnection, edition: int) -> Check
         f"""
         WITH scored AS (SELECT province_code, score, rank FROM {SCHEMA}.competitiveness_index WHERE edition = $edition)
         SELECT
-            (SELECT list(province_code ORDER BY province_code) FROM reference.provinces
+            (SELECT array_sort(array_agg(province_code)) FROM reference.provinces
               WHERE province_code NOT IN (SELECT province_code FROM scored)),
-            (SELECT list(province_code) FROM (SELECT province_code FROM scored GROUP BY 1 HAVING count(*) > 1)),
-            (SELECT list(province_code) FROM scored WHERE score IS NULL OR isnan(score) OR rank IS NULL)
+            (SELECT array_sort(array_agg(province_code))
+               FROM (SELECT province_code FROM scored GROUP BY 1 HAVING count(*) > 1)),
+            (SELECT array_sort(array_agg(province_code)) FROM scored WHERE score IS NULL OR isnan(score) OR rank IS NULL)
         """,
         {"edition": edition},
     ).fetchone()
@@ -52,7 +53,7 @@ def ranks_follow_scores(con: duckdb.DuckDBPyConnection, edition: int) -> CheckOu
     """Rank 1 is the highest score and equal scores share a rank (competition ranking)."""
     wrong = con.execute(
         f"""
-        SELECT list(province_code) FROM (
+        SELECT array_sort(array_agg(province_code)) FROM (
             SELECT province_code, rank,
                    rank() OVER (ORDER BY round(score, 9) DESC) AS expected
             FROM {SCHEMA}.competitiveness_index WHERE edition = ?

@@ -24,6 +24,7 @@ from dagster_dbt import (
 
 from glue.results import OWNER
 from ieo import names
+from ieo.engine import SPARK, Engine
 from ieo.settings import DBT_PROJECT_DIR
 
 # dbt is installed beside this interpreter; it is named explicitly so no PATH setup is needed.
@@ -31,6 +32,8 @@ DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 PREPARE_COMMAND = "`make install` or `.venv/bin/ieo prepare`"
 # What dbt's manifest is built from: it is stale when any of these is newer.
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+DBT_TARGETS = {"duckdb": "warehouse", "spark": "spark"}  # engine -> its output in profiles.yml
 
 ieo_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -73,12 +76,15 @@ def prepare_manifest(force: bool = False) -> bool:
     return True
 
 
-def dbt_vars(warehouse: Path, edition: int | None = None) -> str:
-    """The `--vars` of a dbt command: the warehouse path (read by profiles.yml) and the edition."""
-    values: dict[str, object] = {"warehouse": str(warehouse)}
+def dbt_target_args(engine: Engine, edition: int | None = None) -> list[str]:
+    """The `--target` and `--vars` of a dbt command: the engine's profile target, where it is (read by
+    profiles.yml: the DuckDB file, or the Spark Thrift server's host and port), and the edition."""
+    values: dict[str, object] = {"warehouse": str(engine.warehouse)}
+    if engine.name == SPARK:
+        values.update(spark_host=engine.spark_host, spark_port=engine.spark_port)
     if edition is not None:
         values["edition"] = edition
-    return json.dumps(values)
+    return ["--target", DBT_TARGETS[engine.name], "--vars", json.dumps(values)]
 
 
 def dbt_resource() -> DbtCliResource:

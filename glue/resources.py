@@ -8,12 +8,18 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
+from ieo.engine import Engine
 from ieo.settings import (
+    DEFAULT_ENGINE,
+    DEFAULT_SPARK_HOST,
+    DEFAULT_SPARK_PORT,
     DEFAULT_VALIDATION_ENGINE,
     DEFAULT_WRITER_TIMEOUT_SECONDS,
     Settings,
+    default_lake,
     edition_survey_date,
     parse_engine,
+    parse_validation_engine,
     parse_survey_date,
 )
 from ieo.writer_lock import Holder, WriterLock
@@ -30,6 +36,9 @@ class IeoSettings(dg.ConfigurableResource):
     validation_engine: str = DEFAULT_VALIDATION_ENGINE
     survey_date: str = ""  # YYYY-MM-DD; empty: 1 January after the edition year
     lake_dir: str = ""
+    engine: str = DEFAULT_ENGINE  # where the dbt models run and computed tables are kept: duckdb or spark
+    spark_host: str = DEFAULT_SPARK_HOST
+    spark_port: int = DEFAULT_SPARK_PORT
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "IeoSettings":
@@ -41,6 +50,9 @@ class IeoSettings(dg.ConfigurableResource):
             validation_engine=settings.validation_engine,
             survey_date=settings.survey_date.isoformat() if settings.survey_date else "",
             lake_dir=str(settings.lake),
+            engine=settings.engine,
+            spark_host=settings.spark_host,
+            spark_port=settings.spark_port,
         )
 
     @property
@@ -64,8 +76,14 @@ class IeoSettings(dg.ConfigurableResource):
         return Path(self.data_docs_dir) if self.data_docs_dir else None
 
     @property
-    def engine(self) -> str:
-        return parse_engine(self.validation_engine)
+    def validation(self) -> str:
+        return parse_validation_engine(self.validation_engine)
+
+    @property
+    def table_engine(self) -> Engine:
+        """The engine holding the models and computed tables (``ieo.engine``)."""
+        return Engine(parse_engine(self.engine), self.warehouse_path, self.lake_path or default_lake(self.warehouse_path),
+                      self.spark_host, int(self.spark_port))
 
     def edition_survey_date(self, edition: int) -> dt.date:
         return edition_survey_date(edition, parse_survey_date(self.survey_date))

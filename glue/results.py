@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 import dagster as dg
 
 from checks.outcome import CheckOutcome
-from ieo.warehouse import connect
+from ieo.engine import Engine
 
 OWNER = "team:data-engineering"
 # How many of a check's latest executions are searched for its latest result (of the edition's partition).
@@ -27,14 +27,11 @@ def check_result(outcome: CheckOutcome, *, blocking: bool = True, key: dg.AssetK
     )
 
 
-def run_checks(warehouse, edition: int, key: dg.AssetKey,
+def run_checks(engine: Engine, edition: int, key: dg.AssetKey,
                checks: Iterable[Callable[..., CheckOutcome]]) -> list[dg.AssetCheckResult]:
-    """Run plain checks (functions of a DuckDB connection and an edition) as blocking results on ``key``."""
-    con = connect(warehouse)
-    try:
+    """Run plain checks (functions of a connection, DuckDB's or Spark's, and an edition) as blocking results."""
+    with engine.connect() as con:
         return [check_result(check(con, edition), key=key, name=check.__name__) for check in checks]
-    finally:
-        con.close()
 
 
 def latest_check_record(instance: dg.DagsterInstance, key: dg.AssetCheckKey, partition: str | None = None):
@@ -58,4 +55,24 @@ def latest_check_results(instance: dg.DagsterInstance, keys: list[dg.AssetCheckK
         record = latest_check_record(instance, key, partition if key.asset_key in partitioned_assets else None)
         if record is not None:
             found[key] = record.status.value
+    return found
+
+
+ENGINE = "engine"  # the metadata key naming where a materialization's table was written (ieo.engine.Engine.where)
+
+
+def engine_metadata(engine: Engine) -> dict[str, str]:
+    return {ENGINE: engine.where}
+
+
+def engines_of_latest_materializations(instance: dg.DagsterInstance, keys: Iterable[dg.AssetKey],
+                                       partition: str) -> dict[dg.AssetKey, str | None]:
+    """Where each asset's latest materialization of ``partition`` wrote its table (None: not recorded)."""
+    found: dict[dg.AssetKey, str | None] = {}
+    for key in keys:
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
+        metadata = records[0].asset_materialization.metadata if records else {}
+        value = metadata.get(ENGINE)
+        found[key] = getattr(value, "value", value)
     return found

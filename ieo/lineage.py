@@ -36,7 +36,8 @@ class Step:
     checks: list[dict] = field(default_factory=list)
 
 
-def sql_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+def sql_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]],
+                       dialect: str = "duckdb") -> dict[str, list[tuple[str, str]]]:
     """For each output column of a SELECT, the ("schema/table", column) pairs its values are read from.
 
     ``schema`` maps schema -> table -> column -> type (for expanding ``*``). A column computed
@@ -48,14 +49,14 @@ def sql_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]]) -
     from sqlglot.optimizer.qualify import qualify
     from sqlglot.optimizer.scope import build_scope
 
-    tree = sqlglot.parse_one(sql, dialect="duckdb")
+    tree = sqlglot.parse_one(sql, dialect=dialect)
     for table in tree.find_all(exp.Table):
         table.set("catalog", None)  # the database file's name differs between warehouses
-    qualified = qualify(tree, schema=schema, dialect="duckdb", validate_qualify_columns=False)
+    qualified = qualify(tree, schema=schema, dialect=dialect, validate_qualify_columns=False)
     scope = build_scope(qualified)
     found = {}
     for column in qualified.named_selects:
-        node = lineage(column, qualified, schema=schema, dialect="duckdb", scope=scope, copy=False)
+        node = lineage(column, qualified, schema=schema, dialect=dialect, scope=scope, copy=False)
         leaves = {(f"{n.source.db}/{n.source.name}", n.name.split(".")[-1].strip('"'))
                   for n in node.walk() if not n.downstream and isinstance(n.source, exp.Table)}
         found[column] = sorted(leaves)

@@ -91,6 +91,7 @@ class Release:
     checks: list[dict]  # asset, check, passed, severity
     choices: dict  # weights and normalisation choices
     run: dict = field(default_factory=dict)  # run id and creation time: the only non-reproducible block
+    engine: dict = field(default_factory=dict)  # which engine ran the models and held the tables, and where
     kind: str = FINAL  # final (the annual release) or provisional (an in-progress edition's quarterly refresh)
     documents: dict[str, bytes] = field(default_factory=dict)  # other reproducible files, e.g. lineage.json
     # Whether the previous edition was loaded, so the year-over-year checks compared against it.
@@ -117,7 +118,8 @@ class Release:
             "checks": sorted(self.checks, key=lambda c: (c["asset"], c["check"])),
             "choices": self.choices,
             "year_over_year": {"previous_edition": self.edition - 1, "loaded": self.previous_edition_loaded},
-            # Everything above is reproducible from the same inputs, code and configuration.
+            # Everything above is reproducible from the same inputs, code and configuration, on either engine.
+            "engine": self.engine,
             "run": self.run,
         }
 

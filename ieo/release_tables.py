@@ -7,30 +7,24 @@ list of tables is ``ieo.names``'s.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import pandas as pd
 
 from ieo import names
-from ieo.warehouse import connect, edition_rows
+from ieo.engine import Engine
 
 
-def read_tables(con: duckdb.DuckDBPyConnection, edition: int, tables) -> dict[str, pd.DataFrame]:
-    return {t.table_id: edition_rows(con, t.relation, edition, t.order) for t in tables}
+def read_tables(engine: Engine, con, edition: int, tables) -> dict[str, pd.DataFrame]:
+    return {t.table_id: engine.edition_rows(con, t.relation, edition, t.order) for t in tables}
 
 
-def computed_tables(con: duckdb.DuckDBPyConnection, edition: int) -> dict[str, pd.DataFrame]:
+def computed_tables(engine: Engine, con, edition: int) -> dict[str, pd.DataFrame]:
     """The edition's mart and network tables: what reconciliation compares."""
-    return read_tables(con, edition, names.COMPUTED_TABLES)
+    return read_tables(engine, con, edition, names.COMPUTED_TABLES)
 
 
-def read_release_tables(warehouse: Path, edition: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+def read_release_tables(engine: Engine, edition: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """The edition's tables for ``tables/`` (marts, network, reconciliation) and for ``index/``."""
-    con = connect(warehouse)
-    try:
-        tables = read_tables(con, edition, names.COMPUTED_TABLES + (names.RECONCILIATION,))
-        index = read_tables(con, edition, names.INDEX_TABLES)
-    finally:
-        con.close()
+    with engine.connect() as con:
+        tables = read_tables(engine, con, edition, names.COMPUTED_TABLES + (names.RECONCILIATION,))
+        index = read_tables(engine, con, edition, names.INDEX_TABLES)
     return tables, index

@@ -21,6 +21,9 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 # processes (dbt's and GX's own switches are environment variables; Dagster's is in dagster.yaml).
 TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1"}
 
+# The engine that runs the dbt models and holds every table the pipeline computes (IEO_ENGINE).
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 VALIDATION_ENGINES = ("duckdb", "pandas")
 # pandas measured faster at scale 10 (benchmarks/bench_validation.py, DEVELOPERS.md).
 DEFAULT_VALIDATION_ENGINE = "pandas"
@@ -32,12 +35,20 @@ PATH_SETTINGS: dict[str, tuple[str, str]] = {
     "publish_dir": ("IEO_PUBLISH_DIR", "data/published"),
     "dagster_home": ("DAGSTER_HOME", "data/dagster_home"),
     "data_docs_dir": ("IEO_DATA_DOCS_DIR", "data/data_docs"),
+    "spark_dir": ("IEO_SPARK_DIR", "data/spark"),
 }
 SURVEY_DATE_VARIABLE = "IEO_SURVEY_DATE"
 STABLE_SECONDS_VARIABLE = "IEO_RAW_STABLE_SECONDS"
 VALIDATION_ENGINE_VARIABLE = "IEO_VALIDATION_ENGINE"
 WRITER_TIMEOUT_VARIABLE = "IEO_WRITER_TIMEOUT_SECONDS"
 LAKE_VARIABLE = "IEO_LAKE_DIR"
+ENGINE_VARIABLE = "IEO_ENGINE"
+SPARK_HOST_VARIABLE = "IEO_SPARK_HOST"
+SPARK_PORT_VARIABLE = "IEO_SPARK_PORT"
+SPARK_MASTER_PORT_VARIABLE = "IEO_SPARK_MASTER_PORT"
+DEFAULT_SPARK_HOST = "127.0.0.1"
+DEFAULT_SPARK_PORT = 10000
+DEFAULT_SPARK_MASTER_PORT = 7077
 DEFAULT_STABLE_SECONDS = 300.0
 DEFAULT_WRITER_TIMEOUT_SECONDS = 3600.0  # how long a run waits for another writer before it gives up
 
@@ -53,11 +64,16 @@ class Settings:
     publish_dir: Path
     dagster_home: Path
     data_docs_dir: Path
+    spark_dir: Path  # the local Spark cluster's logs, metastore and warehouse (`ieo spark up`)
     survey_date: dt.date | None = None  # None: 1 January after the edition year
     raw_stable_seconds: float = DEFAULT_STABLE_SECONDS
     validation_engine: str = DEFAULT_VALIDATION_ENGINE
     writer_timeout_seconds: float = DEFAULT_WRITER_TIMEOUT_SECONDS
     lake_dir: Path | None = None  # None: `lake/` beside the warehouse
+    engine: str = DEFAULT_ENGINE
+    spark_host: str = DEFAULT_SPARK_HOST  # the Spark Thrift server: local, or a cluster's
+    spark_port: int = DEFAULT_SPARK_PORT
+    spark_master_port: int = DEFAULT_SPARK_MASTER_PORT  # the local cluster's master only
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -73,7 +89,12 @@ class Settings:
         values["raw_stable_seconds"] = parse_stable_seconds(env.get(STABLE_SECONDS_VARIABLE, ""))
         values["writer_timeout_seconds"] = parse_seconds(WRITER_TIMEOUT_VARIABLE, env.get(WRITER_TIMEOUT_VARIABLE, ""),
                                                          DEFAULT_WRITER_TIMEOUT_SECONDS)
-        values["validation_engine"] = parse_engine(env.get(VALIDATION_ENGINE_VARIABLE, ""))
+        values["validation_engine"] = parse_validation_engine(env.get(VALIDATION_ENGINE_VARIABLE, ""))
+        values["engine"] = parse_engine(env.get(ENGINE_VARIABLE, ""))
+        values["spark_host"] = env.get(SPARK_HOST_VARIABLE, "").strip() or DEFAULT_SPARK_HOST
+        values["spark_port"] = parse_port(SPARK_PORT_VARIABLE, env.get(SPARK_PORT_VARIABLE, ""), DEFAULT_SPARK_PORT)
+        values["spark_master_port"] = parse_port(SPARK_MASTER_PORT_VARIABLE, env.get(SPARK_MASTER_PORT_VARIABLE, ""),
+                                                 DEFAULT_SPARK_MASTER_PORT)
         values.update({k: v for k, v in overrides.items() if k not in PATH_SETTINGS and v is not None})
         return cls(**values)
 
@@ -123,6 +144,23 @@ def parse_stable_seconds(text: str) -> float:
 
 
 def parse_engine(text: str) -> str:
+    """The engine of the dbt models and computed tables (IEO_ENGINE)."""
+    text = text.strip() or DEFAULT_ENGINE
+    if text not in ENGINES:
+        raise SettingError(f"{ENGINE_VARIABLE} must be one of {', '.join(ENGINES)}; it is {text!r}")
+    return text
+
+
+def parse_port(variable: str, text: str, default: int) -> int:
+    text = str(text).strip()
+    if not text:
+        return default
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise SettingError(f"{variable} must be a TCP port, 1 to 65535; it is {text!r}")
+    return int(text)
+
+
+def parse_validation_engine(text: str) -> str:
     text = text.strip() or DEFAULT_VALIDATION_ENGINE
     if text not in VALIDATION_ENGINES:
         raise SettingError(f"{VALIDATION_ENGINE_VARIABLE} must be one of {', '.join(VALIDATION_ENGINES)}; it is {text!r}")

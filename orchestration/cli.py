@@ -9,16 +9,23 @@ import sys
 import time
 from pathlib import Path
 
-from ieo.settings import LAKE_VARIABLE, PATH_SETTINGS, TELEMETRY_OFF, Settings
+from ieo.settings import ENGINES, LAKE_VARIABLE, PATH_SETTINGS, TELEMETRY_OFF, Settings
 
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    """Command-line paths win over environment variables, which win over the defaults."""
-    return Settings.from_env(**{name: Path(getattr(args, name)).resolve() for name in (*PATH_SETTINGS, "lake_dir")
-                                if getattr(args, name, None)})
+    """Command-line paths and the engine win over environment variables, which win over the defaults."""
+    paths = {name: Path(getattr(args, name)).resolve() for name in (*PATH_SETTINGS, "lake_dir") if getattr(args, name, None)}
+    return Settings.from_env(**paths, **({"engine": args.engine} if getattr(args, "engine", None) else {}))
+
+
+def cmd_spark(args: argparse.Namespace) -> int:
+    """Start, stop or describe the local Spark cluster (master, worker, Thrift server) of the Spark engine."""
+    from orchestration.spark_commands import spark_command
+
+    return spark_command(args.action, _settings(args))
 
 
 def _instance_home(settings: Settings) -> Path:
@@ -75,6 +82,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"no edition folders (e.g. 2019/) in {settings.raw_dir}; run `ieo sample` or copy survey files there",
               file=sys.stderr)
         return 2
+    if settings.engine == "spark":
+        from orchestration.spark_commands import spark_reachable
+
+        if not spark_reachable(settings):
+            return 2
     _prepare_manifest()
 
     from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
@@ -99,6 +111,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("outputs:")
     print(f"  raw survey files   {settings.raw_dir}")
     print(f"  DuckDB warehouse   {settings.warehouse}")
+    if settings.engine == "spark":
+        print(f"  Spark engine       {settings.spark_host}:{settings.spark_port} (models and computed tables)")
     print(f"  published releases {settings.publish_dir}")
     print(f"  Dagster runs       {settings.dagster_home} (browse with `make dev`)")
     if failed:
@@ -325,8 +339,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="reload the reference data first even when its files are unchanged")
     run.add_argument("--release-kind", dest="release_kind", choices=["final", "provisional"], default="final",
                      help="publish as final (default) or provisional; a provisional release never replaces a final one")
+    run.add_argument("--engine", choices=list(ENGINES),
+                     help="where the dbt models run and computed tables are kept (IEO_ENGINE, default duckdb)")
     _add_paths(run)
     run.set_defaults(func=cmd_run)
+
+    spark = sub.add_parser("spark", help="start, stop or describe the local Spark cluster of the Spark engine")
+    spark.add_argument("action", choices=["up", "down", "status"])
+    spark.set_defaults(func=cmd_spark)
 
     weights = sub.add_parser("weights", help="derive index weights by AHP or entropy and compare them with the report's")
     weights.add_argument("method", choices=["ahp", "entropy"])

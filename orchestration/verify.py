@@ -102,7 +102,10 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
     options = IndexOptions(**{k: v for k, v in manifest.get("choices", {}).items() if k in fields})
     settings = Settings.from_env(raw_dir=scratch / "raw", warehouse=scratch / "warehouse.duckdb",
                                  publish_dir=scratch / "published", dagster_home=scratch / "dagster_home",
-                                 data_docs_dir=scratch / "data_docs")
+                                 data_docs_dir=scratch / "data_docs",
+                                 # on DuckDB, in the scratch folder: a release is the same on either engine, and
+                                 # a recomputation must never write into a shared engine's tables
+                                 engine="duckdb")
     # The edition's files, and the previous edition's if the release's year-over-year checks compared with it.
     previous_loaded = manifest.get("year_over_year", {}).get("loaded", False)
     for year in (edition - 1, edition) if previous_loaded else (edition,):

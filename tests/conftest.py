@@ -128,7 +128,7 @@ def run_edition(paths: dict, *extra: str) -> int:
                      "--publish-dir", str(paths["publish"]), *extra])
 
 
-# --- tiers: every test is unit, e2e or browser (pyproject.toml registers the markers) -------------------
+# --- tiers: every test is unit, e2e, browser or spark (pyproject.toml registers the markers) ------------
 # A test is e2e when it builds the warehouse, runs dbt or Dagster, or validates with Great Expectations;
 # browser when it opens a page in Chromium; unit otherwise. `make test-fast` runs the unit tier.
 E2E_FIXTURES = {"dbt_manifest", "sample_warehouse", "sample_network_tables", "released"}
@@ -140,7 +140,7 @@ def pytest_collection_modifyitems(items):
     import inspect
 
     for item in items:
-        if any(m.name in ("unit", "e2e", "browser") for m in item.iter_markers()):
+        if any(m.name in ("unit", "e2e", "browser", "spark") for m in item.iter_markers()):
             continue
         source = inspect.getsource(item.function) if hasattr(item, "function") else ""
         if "chromium(" in source:

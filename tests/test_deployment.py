@@ -15,18 +15,12 @@ import dagster as dg
 import pytest
 import yaml
 
-from tests.processes import start_daemon, stop_group
+from tests.processes import free_port, start_daemon, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 KUBERNETES_VERSION = "1.32"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def postgres_bin() -> Path:

@@ -1,0 +1,76 @@
+"""The Spark engine end to end, on a local standalone cluster started from the pyspark wheel.
+
+The sample's edition 2019 released through Spark must be byte for byte the DuckDB engine's release of the same
+inputs (the manifest's engine and run blocks aside), and the hand fixture's marts, checked by hand in
+test_marts_hand_fixture.py, must come out the same on both engines. The cluster is stopped whatever happens.
+"""
+
+import json
+import subprocess
+
+import pytest
+
+from glue.dbt import DBT_EXECUTABLE, dbt_target_args
+from ieo import names
+from ieo.engine import SPARK, Engine
+from ieo.reference import seeds_fingerprint
+from ieo.release import MANIFEST, csv_bytes
+from ieo.settings import DBT_PROJECT_DIR, default_lake
+from ieo.spark_cluster import ClusterConfig, down, port_accepts, up
+from tests.conftest import build_marts, run_edition, tree_bytes
+from tests.processes import free_port
+from tests.test_marts_hand_fixture import FIXTURE
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    config = ClusterConfig(folder=tmp_path_factory.mktemp("spark"), thrift_port=free_port(), master_port=free_port())
+    try:
+        up(config)
+        yield config
+    finally:
+        down(config)
+    assert not port_accepts(config.host, config.thrift_port), "the Thrift server still listens after `down`"
+
+
+def spark_env(patch: pytest.MonkeyPatch, cluster: ClusterConfig) -> None:
+    patch.setenv("IEO_SPARK_HOST", cluster.host)
+    patch.setenv("IEO_SPARK_PORT", str(cluster.thrift_port))
+
+
+def test_the_sample_release_on_spark_is_byte_identical_to_duckdbs(released, cluster, tmp_path, monkeypatch):
+    paths = {"raw": released["raw"], "warehouse": tmp_path / "w.duckdb", "publish": tmp_path / "published",
+             "home": tmp_path / "dh", "data_docs": tmp_path / "data_docs"}
+    spark_env(monkeypatch, cluster)
+    assert run_edition(paths, "--engine", "spark") == 0
+
+    on_duckdb, on_spark = (tree_bytes(p["publish"] / "2019") for p in (released, paths))
+    csvs = sorted(name for name in on_duckdb if name.endswith(".csv"))
+    assert len(csvs) == len(names.PUBLISHED_TABLES) and csvs == sorted(n for n in on_spark if n.endswith(".csv"))
+    differing = [name for name in csvs if on_duckdb[name] != on_spark[name]]
+    assert not differing, f"CSVs that differ between the engines: {differing}"
+
+    duck_manifest, spark_manifest = (json.loads(tree[MANIFEST]) for tree in (on_duckdb, on_spark))
+    assert duck_manifest["engine"]["name"] == "duckdb" and spark_manifest["engine"]["name"] == SPARK
+    for manifest in (duck_manifest, spark_manifest):
+        del manifest["engine"], manifest["run"]
+    assert duck_manifest == spark_manifest
+
+
+def test_the_hand_fixtures_marts_are_the_same_on_both_engines(cluster, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_marts(FIXTURE, warehouse, [2019])  # loads the lake too, and builds the DuckDB marts
+    duck = Engine("duckdb", warehouse, default_lake(warehouse))
+    spark = Engine(SPARK, warehouse, default_lake(warehouse), cluster.host, cluster.thrift_port)
+    spark.prepare_raw()
+    steps = ([] if spark.seeded_fingerprint() == seeds_fingerprint() else [["seed", "--full-refresh"]]) + [["run"]]
+    for step in steps:
+        done = subprocess.run([str(DBT_EXECUTABLE), *step, *dbt_target_args(spark, 2019), "--project-dir",
+                               str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-3000:]
+    differing = [t.table_id for t in names.MART_TABLES
+                 if csv_bytes(duck.read(t.relation, 2019, t.order)) != csv_bytes(spark.read(t.relation, 2019, t.order))]
+    assert not differing, f"marts that differ between the engines: {differing}"
+    assert len(duck.read("marts.sample_composition", 2019)) == 10  # the fixture's ten subtypes, not an empty table
