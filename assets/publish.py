@@ -16,7 +16,7 @@ from assets.index import IndexSettings
 from assets.quality import printed_figure_checks
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER, engines_of_latest_materializations, latest_check_results
+from glue.results import OWNER, latest_check_results, written_elsewhere
 from glue.tags import RELEASE_KIND_TAG
 from ieo import names
 from ieo.engine import Engine
@@ -97,8 +97,7 @@ def gate_checks(context: dg.AssetExecutionContext) -> list[dict]:
 def same_engine(context: dg.AssetExecutionContext, engine: Engine) -> None:
     """Refuse to publish when a published table's latest materialization of the edition was written to another
     engine than the one this run reads: its rows there are older, so the release would mix two computations."""
-    written = engines_of_latest_materializations(context.instance, PUBLISHED_KEYS, context.partition_key)
-    elsewhere = {key.to_user_string(): where for key, where in written.items() if where not in (None, engine.where)}
+    elsewhere = written_elsewhere(context.instance, PUBLISHED_KEYS, context.partition_key, engine.where)
     if elsewhere:
         shown = ", ".join(f"{key} (on {where})" for key, where in sorted(elsewhere.items())[:10])
         raise PublicationBlocked(f"{len(elsewhere)} tables of edition {context.partition_key} were last computed on "

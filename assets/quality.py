@@ -71,7 +71,7 @@ printed_figure_checks = [_printed_figure_check(check, seed) for check, seed in P
 
 def _edition_check(check, asset: dg.AssetKey, blocking: bool, survey_date: bool = False) -> dg.AssetChecksDefinition:
     """A partitioned check of one edition, run after ``asset`` in the same run: on the engine's tables, or, for a
-    check of the raw files (``survey_date``), on the DuckDB warehouse's registry of loads."""
+    check of the raw layer, on the DuckDB warehouse, which keeps the raw layer whichever engine runs the models."""
 
     @dg.asset_check(asset=asset, name=check.__name__, description=check.__doc__, blocking=blocking,
                     partitions_def=edition_partitions)
@@ -80,7 +80,7 @@ def _edition_check(check, asset: dg.AssetKey, blocking: bool, survey_date: bool 
         edition = int(context.partition_key)
         extra = (settings.edition_survey_date(edition),) if survey_date else ()
         engine = settings.table_engine
-        with (engine.connect_registry() if survey_date else engine.connect()) as con:
+        with (engine.connect_registry() if asset.path[0] == names.RAW else engine.connect()) as con:
             outcome = check(con, edition, *extra)
         return check_result(outcome, blocking=blocking)
 

@@ -33,7 +33,7 @@ PREPARE_COMMAND = "`make install` or `.venv/bin/ieo prepare`"
 # What dbt's manifest is built from: it is stale when any of these is newer.
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 
-DBT_TARGETS = {"duckdb": "warehouse", "spark": "spark"}  # engine -> its output in profiles.yml
+SPARK_TARGET = "spark"  # the Spark engine's output in profiles.yml (DuckDB's is the default target)
 
 ieo_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -80,11 +80,13 @@ def dbt_target_args(engine: Engine, edition: int | None = None) -> list[str]:
     """The `--target` and `--vars` of a dbt command: the engine's profile target, where it is (read by
     profiles.yml: the DuckDB file, or the Spark Thrift server's host and port), and the edition."""
     values: dict[str, object] = {"warehouse": str(engine.warehouse)}
-    if engine.name == SPARK:
+    target: list[str] = []
+    if engine.name == SPARK:  # DuckDB is the profile's default target, which dagster-dbt's metadata fetches use
         values.update(spark_host=engine.spark_host, spark_port=engine.spark_port)
+        target = ["--target", SPARK_TARGET]
     if edition is not None:
         values["edition"] = edition
-    return ["--target", DBT_TARGETS[engine.name], "--vars", json.dumps(values)]
+    return [*target, "--vars", json.dumps(values)]
 
 
 def dbt_resource() -> DbtCliResource:

@@ -65,14 +65,16 @@ def engine_metadata(engine: Engine) -> dict[str, str]:
     return {ENGINE: engine.where}
 
 
-def engines_of_latest_materializations(instance: dg.DagsterInstance, keys: Iterable[dg.AssetKey],
-                                       partition: str) -> dict[dg.AssetKey, str | None]:
-    """Where each asset's latest materialization of ``partition`` wrote its table (None: not recorded)."""
-    found: dict[dg.AssetKey, str | None] = {}
+def written_elsewhere(instance: dg.DagsterInstance, keys: Iterable[dg.AssetKey], partition: str,
+                      where: str) -> dict[str, str]:
+    """The assets whose latest materialization of ``partition`` wrote its table to another engine than ``where``,
+    with that engine (a materialization that recorded none, from before engines were recorded, is not counted)."""
+    found: dict[str, str] = {}
     for key in keys:
         records = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
-        metadata = records[0].asset_materialization.metadata if records else {}
-        value = metadata.get(ENGINE)
-        found[key] = getattr(value, "value", value)
+        value = records[0].asset_materialization.metadata.get(ENGINE) if records else None
+        written = getattr(value, "value", value)
+        if written not in (None, where):
+            found[key.to_user_string()] = written
     return found

@@ -52,7 +52,8 @@ class Engine:
 
     @contextmanager
     def connect_registry(self) -> Iterator:
-        """The DuckDB warehouse, which keeps the raw layer's registry of loads whichever engine holds the tables."""
+        """The DuckDB warehouse, which keeps the raw layer (its views and registry of loads) whichever engine holds
+        the other tables."""
         con = duckdb_warehouse.connect(self.warehouse)
         try:
             yield con

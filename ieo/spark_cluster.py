@@ -148,7 +148,7 @@ def _wait_for_port(config: ClusterConfig, port: int, role: str, pid: int, deadli
                                f"last lines of {config.log(role)}:\n{log_tail(config.log(role))}")
         if time.monotonic() > deadline:
             raise ClusterError(f"the Spark {role} did not accept connections on {config.host}:{port} within "
-                               f"{config.start_timeout_seconds:.0f} s; last lines of {config.log(role)}:\n"
+                               f"{config.start_timeout_seconds:g} s; last lines of {config.log(role)}:\n"
                                f"{log_tail(config.log(role))}")
         time.sleep(0.5)
 

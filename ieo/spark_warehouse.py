@@ -29,6 +29,7 @@ FETCH_ROWS = 10_000
 # Spark's result types (Hive Thrift names) -> (dtype without nulls, dtype with nulls), as DuckDB's df() gives them.
 _INTEGERS = {"TINYINT_TYPE": ("int8", "Int8"), "SMALLINT_TYPE": ("int16", "Int16"), "INT_TYPE": ("int32", "Int32"),
              "BIGINT_TYPE": ("int64", "Int64")}
+TEXT_DTYPE = pd.Series(["", None]).dtype  # pandas' default for text, which DuckDB's df() gives too
 _PARAMETER = re.compile(r"'(?:[^']|'')*'|\?|\$([A-Za-z_]\w*)")
 
 
@@ -89,7 +90,9 @@ def typed_frame(rows: list[tuple], description) -> pd.DataFrame:
             typed = pd.to_numeric(values, errors="raise").astype("float64")
         elif kind in ("DATE_TYPE", "TIMESTAMP_TYPE", "TIMESTAMP_NTZ_TYPE"):
             typed = pd.to_datetime(values).astype("datetime64[us]")
-        else:
+        elif kind == "STRING_TYPE":
+            typed = values.astype(TEXT_DTYPE)
+        else:  # arrays, maps, structs: Python values
             typed = values.astype(object)
         frame.isetitem(position, typed)
     return frame
@@ -205,7 +208,7 @@ def _stage(frame: pd.DataFrame, lake: Path, schema: str, name: str, edition: int
 def _order_terms(order: str, columns: list[str]) -> str:
     """An ORDER BY with DuckDB's null order (last) made explicit, since Spark puts nulls first; ``ALL`` spelt out."""
     terms = [f"`{column}`" for column in columns] if order.strip().upper() == "ALL" else order.split(",")
-    return ", ".join(term if "NULLS" in term.upper() else f"{term.strip()} NULLS LAST" for term in terms)
+    return ", ".join(term.strip() if "NULLS" in term.upper() else f"{term.strip()} NULLS LAST" for term in terms)
 
 
 def edition_rows(con: SparkConnection, relation: str, edition: int, order: str | None = "ALL") -> pd.DataFrame:

@@ -16,7 +16,7 @@ from ieo.engine import SPARK, Engine
 from ieo.reference import seeds_fingerprint
 from ieo.release import MANIFEST, csv_bytes
 from ieo.settings import DBT_PROJECT_DIR, default_lake
-from ieo.spark_cluster import ClusterConfig, down, port_accepts, up
+from ieo.spark_cluster import ClusterConfig, ClusterError, down, port_accepts, up
 from tests.conftest import build_marts, run_edition, tree_bytes
 from tests.processes import free_port
 from tests.test_marts_hand_fixture import FIXTURE
@@ -74,3 +74,12 @@ def test_the_hand_fixtures_marts_are_the_same_on_both_engines(cluster, tmp_path)
                  if csv_bytes(duck.read(t.relation, 2019, t.order)) != csv_bytes(spark.read(t.relation, 2019, t.order))]
     assert not differing, f"marts that differ between the engines: {differing}"
     assert len(duck.read("marts.sample_composition", 2019)) == 10  # the fixture's ten subtypes, not an empty table
+
+
+def test_a_cluster_that_does_not_come_up_in_time_is_stopped_and_its_log_shown(tmp_path):
+    config = ClusterConfig(folder=tmp_path / "spark", thrift_port=free_port(), master_port=free_port(),
+                           start_timeout_seconds=0.5)
+    with pytest.raises(ClusterError, match=r"did not accept connections on 127\.0\.0\.1:\d+ within 0\.5 s; "
+                                           r"last lines of .*master\.log"):
+        up(config)
+    assert not config.state_file.exists() and not port_accepts(config.host, config.master_port)

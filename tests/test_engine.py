@@ -1,0 +1,88 @@
+"""The engine seam's plain parts: Spark parameter binding, DuckDB's dtypes and row order on Spark's results,
+the engine settings, the cluster's refusals, and the publication guard against tables from another engine."""
+
+import datetime as dt
+import socket
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from glue.results import ENGINE, written_elsewhere
+from ieo.settings import SettingError, Settings
+from ieo.spark_cluster import ClusterConfig, ClusterError, up
+from ieo.spark_warehouse import _order_terms, bind, typed_frame
+
+
+def test_parameters_become_spark_literals_and_quoted_text_is_left_alone():
+    assert bind("SELECT * FROM t WHERE a = ? AND b = ? AND c = '?'", [2019, "China's"]) == (
+        "SELECT * FROM t WHERE a = 2019 AND b = 'China\\'s' AND c = '?'")
+    assert bind("WHERE e = $edition OR p = $previous OR x = '$edition'", {"edition": 2019, "previous": 2018}) == (
+        "WHERE e = 2019 OR p = 2018 OR x = '$edition'")
+    assert bind("VALUES (?, ?, ?)", [None, dt.date(2020, 1, 1), 0.5]) == "VALUES (NULL, DATE '2020-01-01', 0.5)"
+    assert bind("SELECT 1", None) == "SELECT 1"
+
+
+def test_spark_results_get_the_dtypes_duckdb_gives_the_same_sql_types():
+    rows = [(1, 10, 1.5, "2019-01-01", True, "x"), (None, None, None, None, None, None)]
+    description = [(n, kind, None, None, None, None, True) for n, kind in (
+        ("i", "INT_TYPE"), ("b", "BIGINT_TYPE"), ("d", "DECIMAL_TYPE"), ("day", "DATE_TYPE"),
+        ("flag", "BOOLEAN_TYPE"), ("s", "STRING_TYPE"))]
+    expected = duckdb.connect().execute(
+        "SELECT * FROM (VALUES (1::INTEGER, 10::BIGINT, 1.5::DECIMAL(10, 2), DATE '2019-01-01', true, 'x'), "
+        "(NULL, NULL, NULL, NULL, NULL, NULL)) t(i, b, d, day, flag, s)").df()
+    got = typed_frame(rows, description)
+    assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+    pd.testing.assert_frame_equal(got, expected)
+    complete = typed_frame([(1, 2)], description[:2])
+    assert list(complete.dtypes.astype(str)) == ["int32", "int64"]  # no nulls: plain numpy integers, as DuckDB
+
+
+def test_row_order_spells_out_all_columns_with_nulls_last_as_duckdb_sorts():
+    assert _order_terms("ALL", ["a", "b"]) == "`a` NULLS LAST, `b` NULLS LAST"
+    assert _order_terms("rank, province_code", ["x"]) == "rank NULLS LAST, province_code NULLS LAST"
+    assert _order_terms("pillar_id, indicator_id NULLS FIRST", []) == "pillar_id NULLS LAST, indicator_id NULLS FIRST"
+
+
+def test_engine_settings_are_read_and_bad_values_named():
+    settings = Settings.from_env({"IEO_ENGINE": "spark", "IEO_SPARK_HOST": "thrift.example", "IEO_SPARK_PORT": "10001"})
+    assert (settings.engine, settings.spark_host, settings.spark_port) == ("spark", "thrift.example", 10001)
+    assert Settings.from_env({}).engine == "duckdb"
+    assert Settings.from_env({}, engine="spark").engine == "spark"
+    with pytest.raises(SettingError, match="IEO_ENGINE must be one of duckdb, spark; it is 'trino'"):
+        Settings.from_env({"IEO_ENGINE": "trino"})
+    with pytest.raises(SettingError, match="IEO_SPARK_PORT must be a TCP port"):
+        Settings.from_env({"IEO_SPARK_PORT": "70000"})
+
+
+def test_the_cluster_refuses_to_start_without_java(tmp_path, monkeypatch):
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ClusterError, match="Java is not installed.*openjdk-17-jre-headless"):
+        up(ClusterConfig(folder=tmp_path / "spark"))
+
+
+def test_the_cluster_refuses_a_port_another_process_holds(tmp_path, monkeypatch):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "java").write_text("#!/bin/sh\n")  # found, never run: the port is checked first
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(ClusterError, match=f"port {port} on 127.0.0.1.*is taken by another process"):
+            up(ClusterConfig(folder=tmp_path / "spark", thrift_port=port))
+    assert not (tmp_path / "spark" / "cluster.json").exists()
+
+
+def test_publication_sees_tables_last_written_to_another_engine():
+    instance = dg.DagsterInstance.ephemeral()
+    marts, network, older = (dg.AssetKey(["marts", "a"]), dg.AssetKey(["network", "b"]), dg.AssetKey(["index", "c"]))
+    for key, where in ((marts, "spark://127.0.0.1:10000"), (network, "/w.duckdb"), (older, None)):
+        metadata = {ENGINE: where} if where else {}
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, partition="2019", metadata=metadata))
+    instance.report_runless_asset_event(dg.AssetMaterialization(marts, partition="2018", metadata={ENGINE: "/w.duckdb"}))
+    assert written_elsewhere(instance, [marts, network, older], "2019", "/w.duckdb") == {
+        "marts/a": "spark://127.0.0.1:10000"}
+    assert written_elsewhere(instance, [marts, network, older], "2018", "/w.duckdb") == {}
