@@ -5,9 +5,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from glue.dbt import (
     dbt_target_args,
+    failed_nodes,
     ieo_dbt_project,
     manifest_path,
     release_warehouse_connection,
@@ -100,6 +102,11 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
     try:
         for event in events:
             yield event.with_metadata({**event.metadata, **where}) if isinstance(event, dg.Output | dg.AssetMaterialization) else event
+    except DagsterDbtCliRuntimeError:
+        failed = failed_nodes(invocation.get_artifact("run_results.json"))
+        raise dg.Failure(description=f"dbt build of edition {edition} on {engine.name} ({engine.where}) failed: "
+                         + "; ".join(failed or ["see the dbt log"])
+                         + f"; dbt log: {invocation.target_path / 'dbt.log'}") from None
     finally:
         release_warehouse_connection()
     record_column_lineage(engine, edition, invocation.target_path / "compiled")

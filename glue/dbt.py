@@ -89,6 +89,23 @@ def dbt_target_args(engine: Engine, edition: int | None = None) -> list[str]:
     return [*target, "--vars", json.dumps(values)]
 
 
+FAILED_STATUSES = ("error", "fail", "runtime error")
+MESSAGE_LINES = 6  # of each failed node's message: the engine's error, without a server's stack trace
+
+
+def failed_nodes(run_results: Mapping[str, Any]) -> list[str]:
+    """Each node dbt's run_results.json reports as failed: its name and the first lines of the engine's error
+    (lines of a Java stack trace, which the Spark Thrift server sends along, are left out)."""
+    found = []
+    for result in run_results.get("results", []):
+        if str(result.get("status")).lower() not in FAILED_STATUSES:
+            continue
+        lines = [line.strip() for line in str(result.get("message") or "").splitlines()
+                 if line.strip() and not line.strip().startswith(("at ", "... "))]
+        found.append(f"{result.get('unique_id')}: " + " | ".join(lines[:MESSAGE_LINES]))
+    return found
+
+
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=ieo_dbt_project, dbt_executable=str(DBT_EXECUTABLE))
 

@@ -86,3 +86,20 @@ def test_publication_sees_tables_last_written_to_another_engine():
     assert written_elsewhere(instance, [marts, network, older], "2019", "/w.duckdb") == {
         "marts/a": "spark://127.0.0.1:10000"}
     assert written_elsewhere(instance, [marts, network, older], "2018", "/w.duckdb") == {}
+
+
+def test_a_failed_dbt_node_is_named_with_the_engines_error_and_no_stack_trace():
+    from glue.dbt import failed_nodes
+
+    run_results = {"results": [
+        {"unique_id": "model.ieo.stg_relations", "status": "success", "message": "OK"},
+        {"unique_id": "model.ieo.province_indicators", "status": "error",
+         "message": "Runtime Error\n  Database Error\n    org.apache.hive.service.cli.HiveSQLException: Error running "
+                    "query: [UNRESOLVED_ROUTINE] Cannot resolve routine `list_contains`\n"
+                    "    \tat org.apache.spark.sql.hive.thriftserver.X.run(X.scala:43)\n    ... 22 more"},
+        {"unique_id": "test.ieo.not_null_x", "status": "fail", "message": "Got 2 results, configured to fail if != 0"},
+    ]}
+    assert failed_nodes(run_results) == [
+        "model.ieo.province_indicators: Runtime Error | Database Error | org.apache.hive.service.cli.HiveSQLException: "
+        "Error running query: [UNRESOLVED_ROUTINE] Cannot resolve routine `list_contains`",
+        "test.ieo.not_null_x: Got 2 results, configured to fail if != 0"]

@@ -35,17 +35,25 @@ def cluster(tmp_path_factory):
     assert not port_accepts(config.host, config.thrift_port), "the Thrift server still listens after `down`"
 
 
-def spark_env(patch: pytest.MonkeyPatch, cluster: ClusterConfig) -> None:
-    patch.setenv("IEO_SPARK_HOST", cluster.host)
-    patch.setenv("IEO_SPARK_PORT", str(cluster.thrift_port))
+def run_on_spark(paths: dict, cluster: ClusterConfig) -> int:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IEO_SPARK_HOST", cluster.host)
+        patch.setenv("IEO_SPARK_PORT", str(cluster.thrift_port))
+        return run_edition(paths, "--engine", "spark")
 
 
-def test_the_sample_release_on_spark_is_byte_identical_to_duckdbs(released, cluster, tmp_path, monkeypatch):
-    paths = {"raw": released["raw"], "warehouse": tmp_path / "w.duckdb", "publish": tmp_path / "published",
-             "home": tmp_path / "dh", "data_docs": tmp_path / "data_docs"}
-    spark_env(monkeypatch, cluster)
-    assert run_edition(paths, "--engine", "spark") == 0
+@pytest.fixture(scope="module")
+def spark_released(released, cluster, tmp_path_factory) -> dict:
+    """`ieo run --engine spark --edition 2019` of the same raw folder as the DuckDB engine's `released`."""
+    root = tmp_path_factory.mktemp("spark_release")
+    paths = {"raw": released["raw"], "warehouse": root / "w.duckdb", "publish": root / "published",
+             "home": root / "dh", "data_docs": root / "data_docs"}
+    assert run_on_spark(paths, cluster) == 0
+    return paths
 
+
+def test_the_sample_release_on_spark_is_byte_identical_to_duckdbs(released, spark_released):
+    paths = spark_released
     on_duckdb, on_spark = (tree_bytes(p["publish"] / "2019") for p in (released, paths))
     csvs = sorted(name for name in on_duckdb if name.endswith(".csv"))
     assert len(csvs) == len(names.PUBLISHED_TABLES) and csvs == sorted(n for n in on_spark if n.endswith(".csv"))
@@ -57,6 +65,24 @@ def test_the_sample_release_on_spark_is_byte_identical_to_duckdbs(released, clus
     for manifest in (duck_manifest, spark_manifest):
         del manifest["engine"], manifest["run"]
     assert duck_manifest == spark_manifest
+
+
+def test_a_failed_spark_model_is_named_with_sparks_error_and_the_release_stays(spark_released, cluster, capsys):
+    spark = Engine(SPARK, spark_released["warehouse"], default_lake(spark_released["warehouse"]), cluster.host,
+                   cluster.thrift_port)
+    before = tree_bytes(spark_released["publish"])
+    with spark.connect() as con:
+        con.execute("DROP TABLE reference.provinces")  # the seeds stay recorded as loaded, so it is not reloaded
+    capsys.readouterr()
+    try:
+        assert run_on_spark(spark_released, cluster) == 1
+        failure = capsys.readouterr().err
+    finally:
+        spark.record_seeded("reference.provinces dropped by a test")  # the next run reloads the seeds
+    assert "survey_models: dbt build of edition 2019 on spark" in failure
+    assert "model.ieo.int_organizations" in failure and "TABLE_OR_VIEW_NOT_FOUND" in failure
+    assert "\tat org.apache" not in failure
+    assert tree_bytes(spark_released["publish"]) == before
 
 
 def test_the_hand_fixtures_marts_are_the_same_on_both_engines(cluster, tmp_path):
