@@ -72,15 +72,16 @@ def test_a_failed_spark_model_is_named_with_sparks_error_and_the_release_stays(s
                    cluster.thrift_port)
     before = tree_bytes(spark_released["publish"])
     with spark.connect() as con:
-        con.execute("DROP TABLE reference.provinces")  # the seeds stay recorded as loaded, so it is not reloaded
+        con.execute("DROP TABLE reference.metro_regions")  # the seeds stay recorded as loaded: it is not reloaded
     capsys.readouterr()
     try:
         assert run_on_spark(spark_released, cluster) == 1
         failure = capsys.readouterr().err
     finally:
-        spark.record_seeded("reference.provinces dropped by a test")  # the next run reloads the seeds
+        spark.record_seeded("reference.metro_regions dropped by a test")  # the next run reloads the seeds
     assert "survey_models: dbt build of edition 2019 on spark" in failure
-    assert "model.ieo.int_organizations" in failure and "TABLE_OR_VIEW_NOT_FOUND" in failure
+    assert "model.ieo.enterprise_by_metro_region" in failure  # the one model that reads the seed
+    assert "[TABLE_OR_VIEW_NOT_FOUND]" in failure and "`reference`.`metro_regions`" in failure
     assert "\tat org.apache" not in failure
     assert tree_bytes(spark_released["publish"]) == before
 
