@@ -4,8 +4,8 @@ Run: .venv/bin/python -m benchmarks.bench_engines [--scales 1 10] [--repeats 1]
 
 For each engine and scale: seconds of the dbt step (the survey_models step of the run, from the Dagster
 instance's step statistics), seconds of the whole edition (the `ieo run` command), and the peak resident
-memory of each process: `ieo run` with its children (dbt), and on Spark the master, the worker, the Thrift
-server's driver and the executor, sampled every 0.2 s from /proc. Each engine runs in a fresh data folder;
+memory of each process: `ieo run` with its children (dbt), and on Spark the master, the Thrift server's driver
+and the executor (the worker itself is not sampled), every 0.2 s from /proc. Each engine runs in a fresh data folder;
 the Spark cluster is started once, before the first Spark run (its start-up is reported apart), and stopped
 at the end whatever happens.
 """
