@@ -20,9 +20,9 @@ from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import engine_metadata, latest_check_record
 from glue.tags import RESEED_TAG
 from ieo import names
+from ieo.engine import DUCKDB, Engine, model_schemas
 from ieo.lineage import sql_column_lineage
 from ieo.reference import seeds_fingerprint
-from ieo.engine import DUCKDB, Engine, model_schemas
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
 
@@ -101,7 +101,8 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
         events = events.fetch_row_counts().fetch_column_metadata()
     try:
         for event in events:
-            yield event.with_metadata({**event.metadata, **where}) if isinstance(event, dg.Output | dg.AssetMaterialization) else event
+            materialized = isinstance(event, dg.Output | dg.AssetMaterialization)
+            yield event.with_metadata({**event.metadata, **where}) if materialized else event
     except DagsterDbtCliRuntimeError:
         failed = failed_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(description=f"dbt build of edition {edition} on {engine.name} ({engine.where}) failed: "

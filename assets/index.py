@@ -130,8 +130,8 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
     settings.table_engine.replace_edition_tables(names.INDEX, edition, tables)
     for name, frame in tables.items():
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
-            "dagster/row_count": len(frame), **engine_metadata(settings.table_engine), "normalisation": options.normalisation,
-            "aggregation": options.aggregation, "preview": _preview(frame)})
+            "dagster/row_count": len(frame), **engine_metadata(settings.table_engine),
+            "normalisation": options.normalisation, "aggregation": options.aggregation, "preview": _preview(frame)})
     yield from run_checks(settings.table_engine, edition, index_key("competitiveness_index"), INDEX_CHECKS)
 
 
@@ -165,8 +165,7 @@ def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, i
     for name, frame in tables.items():
         yield dg.MaterializeResult(asset_key=index_key(name), metadata={
             "dagster/row_count": len(frame), **engine_metadata(settings.table_engine), "runs": result.runs,
-            "seed": result.seed,
-            "weight_spread": result.spread, "preview": _preview(frame)})
+            "seed": result.seed, "weight_spread": result.spread, "preview": _preview(frame)})
 
 
 @dg.asset(

@@ -27,7 +27,8 @@ from ieo.writer_lock import Holder, WriterLock
 
 class IeoSettings(dg.ConfigurableResource):
     """Where raw files are read from, the DuckDB warehouse, where releases are published and
-    Data Docs written, which engine runs the contract's expectation suites, and the survey date."""
+    Data Docs written, which engine runs the contract's expectation suites, the survey date, and the
+    engine that runs the dbt models and keeps the computed tables (DuckDB, or Spark's Thrift server)."""
 
     raw_dir: str
     warehouse: str

@@ -35,7 +35,7 @@ class Engine:
         """Where the tables are, for messages and the release manifest."""
         return f"spark://{self.spark_host}:{self.spark_port}" if self.name == SPARK else str(self.warehouse)
 
-    def open(self):
+    def _open(self):
         if self.name == SPARK:
             from ieo.spark_warehouse import SparkConnection
 
@@ -44,7 +44,7 @@ class Engine:
 
     @contextmanager
     def connect(self) -> Iterator:
-        con = self.open()
+        con = self._open()
         try:
             yield con
         finally:
