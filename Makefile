@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The pyspark wheel carries the local Spark cluster (`ieo spark up`). It goes beside the environment, not into
+# it: Great Expectations imports pyspark whenever it can, and pyspark's import exits some worker processes.
+PYSPARK := pyspark==4.3.0
+SPARK_DIST := $(VENV)/spark
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
@@ -12,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet --no-deps --target $(SPARK_DIST) '$(PYSPARK)'
 	touch $@
 
 ## The dbt manifest the Dagster definitions are made from (rebuilt by `ieo` whenever the dbt project changes).

@@ -13,11 +13,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 LOG_TAIL_LINES = 30
+SPARK_DIST = Path(sys.prefix) / "spark" / "pyspark"  # where `make install` puts the pyspark wheel's files
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 
 
@@ -65,10 +67,14 @@ class ClusterStatus:
 
 
 def spark_home() -> Path:
-    """The installed pyspark package, which carries Spark's jars and launch scripts."""
-    import pyspark
-
-    return Path(pyspark.__file__).parent
+    """Spark's jars and launch scripts: SPARK_HOME, else the pyspark wheel `make install` unpacks into .venv/spark
+    (beside the environment, not importable: Great Expectations imports pyspark whenever it can, and pyspark's
+    import ends some worker processes)."""
+    home = Path(os.environ.get("SPARK_HOME") or SPARK_DIST)
+    if not (home / "bin" / "spark-class").exists():
+        raise ClusterError(f"no Spark distribution at {home}: `make install` unpacks the pyspark wheel into "
+                           f"{SPARK_DIST.parent}, or set SPARK_HOME to a Spark installation")
+    return home
 
 
 def java_binary() -> str:
