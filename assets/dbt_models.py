@@ -20,9 +20,10 @@ from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import engine_metadata, latest_check_record
 from glue.tags import RESEED_TAG
 from ieo import names
-from ieo.engine import DUCKDB, Engine, model_schemas
+from ieo.engine import Engine, model_schemas
 from ieo.lineage import sql_column_lineage
 from ieo.reference import seeds_fingerprint
+from ieo.settings import DUCKDB
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
 

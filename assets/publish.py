@@ -194,9 +194,6 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
     edition = int(context.partition_key)
     try:
         checks = gate_checks(context)
-    except PublicationBlocked as blocked:
-        raise dg.Failure(description=str(blocked)) from None
-    try:
         same_engine(context, settings.table_engine)
     except PublicationBlocked as blocked:
         raise dg.Failure(description=str(blocked)) from None

@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from ieo.settings import TELEMETRY_OFF
+from ieo.settings import ENGINES, SPARK, TELEMETRY_OFF
 from ieo.spark_cluster import ClusterConfig, down, up
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,12 +147,12 @@ def main() -> int:
         for scale in args.scales:
             raw = scratch / f"raw_{scale:g}"
             generate(raw, seed=2020, scale=scale)
-            for engine in ("duckdb", "spark"):
+            for engine in ENGINES:
                 results = []
                 for repeat in range(args.repeats):
                     folder = scratch / f"{engine}_{scale:g}_{repeat}"
                     folder.mkdir()
-                    results.append(run_once(engine, raw, folder, cluster if engine == "spark" else None))
+                    results.append(run_once(engine, raw, folder, cluster if engine == SPARK else None))
                     print(f"scale {scale:g} {engine}: {results[-1]['seconds']:.1f} s", flush=True)
                 peaks: dict[str, int] = {}
                 for result in results:

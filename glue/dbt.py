@@ -24,8 +24,8 @@ from dagster_dbt import (
 
 from glue.results import OWNER
 from ieo import names
-from ieo.engine import SPARK, Engine
-from ieo.settings import DBT_PROJECT_DIR
+from ieo.engine import Engine
+from ieo.settings import DBT_PROJECT_DIR, SPARK
 
 # dbt is installed beside this interpreter; it is named explicitly so no PATH setup is needed.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"

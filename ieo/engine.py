@@ -9,8 +9,7 @@ the lake whichever engine runs the models: Spark reads the current loads from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +17,7 @@ import pandas as pd
 
 from ieo import names
 from ieo import warehouse as duckdb_warehouse
-
-DUCKDB, SPARK = "duckdb", "spark"
+from ieo.settings import SPARK
 
 
 @dataclass(frozen=True)
@@ -42,23 +40,14 @@ class Engine:
             return SparkConnection(self.spark_host, self.spark_port)
         return duckdb_warehouse.connect(self.warehouse)
 
-    @contextmanager
-    def connect(self) -> Iterator:
-        con = self._open()
-        try:
-            yield con
-        finally:
-            con.close()
+    def connect(self) -> closing:
+        """A connection to the engine's tables, closed at the end of the `with` block."""
+        return closing(self._open())
 
-    @contextmanager
-    def connect_registry(self) -> Iterator:
+    def connect_registry(self) -> closing:
         """The DuckDB warehouse, which keeps the raw layer (its views and registry of loads) whichever engine holds
         the other tables."""
-        con = duckdb_warehouse.connect(self.warehouse)
-        try:
-            yield con
-        finally:
-            con.close()
+        return closing(duckdb_warehouse.connect(self.warehouse))
 
     def edition_rows(self, con, relation: str, edition: int, order: str | None = "ALL") -> pd.DataFrame:
         if self.name == SPARK:
@@ -111,13 +100,10 @@ class Engine:
         found: dict[str, dict[str, dict[str, str]]] = {}
         with self.connect() as con:
             if self.name == SPARK:
-                for schema in schemas:
-                    for _db, table, *_ in con.execute(f"SHOW TABLES IN {schema}").fetchall():
-                        for column, kind, *_ in con.execute(f"DESCRIBE {schema}.{table}").fetchall():
-                            if not column or column.startswith("#"):
-                                break
-                            found.setdefault(schema, {}).setdefault(table, {})[column] = kind
-                return found
+                from ieo.spark_warehouse import described_columns, tables_in
+
+                return {schema: {table: described_columns(con, f"{schema}.{table}") for table in tables_in(con, schema)}
+                        for schema in schemas}
             listed = ", ".join("?" for _ in schemas)
             for schema, table, column, kind in con.execute(
                     "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "

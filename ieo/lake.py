@@ -33,7 +33,8 @@ def table_glob(lake: Path, table: str) -> str:
 
 
 REGISTRY = "registry"  # not under raw/, and no leading underscore: Spark skips files named `_*` as hidden
-REGISTRY_NAMES = ("loads", "load_files", "current")
+LOADS, LOAD_FILES, CURRENT = "loads", "load_files", "current"  # the registry's files
+REGISTRY_NAMES = (LOADS, LOAD_FILES, CURRENT)
 
 
 def registry_file(lake: Path, name: str) -> Path:

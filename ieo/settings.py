@@ -22,8 +22,9 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1"}
 
 # The engine that runs the dbt models and holds every table the pipeline computes (IEO_ENGINE).
-ENGINES = ("duckdb", "spark")
-DEFAULT_ENGINE = "duckdb"
+DUCKDB, SPARK = "duckdb", "spark"
+ENGINES = (DUCKDB, SPARK)
+DEFAULT_ENGINE = DUCKDB
 VALIDATION_ENGINES = ("duckdb", "pandas")
 # pandas measured faster at scale 10 (benchmarks/bench_validation.py, DEVELOPERS.md).
 DEFAULT_VALIDATION_ENGINE = "pandas"

@@ -83,7 +83,7 @@ def java_binary() -> str:
     candidate = Path(java_home) / "bin" / "java" if java_home else None
     found = str(candidate) if candidate and candidate.exists() else shutil.which("java")
     if not found:
-        raise ClusterError("Java is not installed, and Spark needs it: `make install` installs Debian's "
+        raise ClusterError("Java is not installed, and Spark needs it: `make java` (part of `make test`) installs Debian's "
                            "openjdk-17-jre-headless (or set JAVA_HOME to a Java 17 installation)")
     return found
 
@@ -124,10 +124,10 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _environment(config: ClusterConfig, java: str) -> dict[str, str]:
+def _environment(config: ClusterConfig, java: str, home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
-        "SPARK_HOME": str(spark_home()),
+        "SPARK_HOME": str(home),
         "JAVA_HOME": str(Path(java).resolve().parents[1]),
         "SPARK_LOCAL_IP": config.host,
         "SPARK_LOG_DIR": str(config.folder / "logs"),
@@ -173,8 +173,9 @@ def up(config: ClusterConfig) -> ClusterStatus:
                                f"process; stop it or choose another port (IEO_SPARK_PORT / IEO_SPARK_MASTER_PORT)")
     for sub in ("logs", "work", "tmp", "metastore", "warehouse"):
         (config.folder / sub).mkdir(parents=True, exist_ok=True)
-    env = _environment(config, java)
-    bin_dir = spark_home() / "bin"
+    home = spark_home()
+    env = _environment(config, java, home)
+    bin_dir = home / "bin"
     master_url = f"spark://{config.host}:{config.master_port}"
     deadline = time.monotonic() + config.start_timeout_seconds
     pids: dict[str, int] = {}

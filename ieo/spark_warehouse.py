@@ -23,7 +23,7 @@ import pandas as pd
 from ieo import contract as c
 from ieo import lake as lake_files
 from ieo import names
-from ieo.warehouse import SEEDED_TABLE
+from ieo.warehouse import SEEDED_TABLE, text_if_empty
 
 FETCH_ROWS = 10_000
 # Spark's result types (Hive Thrift names) -> (dtype without nulls, dtype with nulls), as DuckDB's df() gives them.
@@ -156,16 +156,23 @@ def _spark_type(dtype) -> str:
     return "STRING"
 
 
-def _existing_columns(con: SparkConnection, relation: str) -> dict[str, str] | None:
-    schema, table = relation.split(".")
-    if not any(row[1] == table for row in con.execute(f"SHOW TABLES IN {schema}").fetchall()):
-        return None
+def tables_in(con: SparkConnection, schema: str) -> list[str]:
+    return [row[1] for row in con.execute(f"SHOW TABLES IN {schema}").fetchall()]
+
+
+def described_columns(con: SparkConnection, relation: str) -> dict[str, str]:
+    """Column -> type of ``relation``, in the table's order."""
     columns: dict[str, str] = {}
     for name, kind, *_ in con.execute(f"DESCRIBE {relation}").fetchall():
         if not name or name.startswith("#"):
             break  # the partition information section follows the columns
         columns[name] = kind
     return columns
+
+
+def _existing_columns(con: SparkConnection, relation: str) -> dict[str, str] | None:
+    schema, table = relation.split(".")
+    return described_columns(con, relation) if table in tables_in(con, schema) else None
 
 
 def replace_edition_tables(con: SparkConnection, lake: Path, schema: str, edition: int,
@@ -196,12 +203,10 @@ def replace_edition_tables(con: SparkConnection, lake: Path, schema: str, editio
 
 
 def _stage(frame: pd.DataFrame, lake: Path, schema: str, name: str, edition: int) -> Path:
-    """The frame as one Parquet file in a folder of its own under the lake's staging area (all-empty text
-    columns typed as text, since Parquet has no type for them)."""
+    """The frame as one Parquet file in a folder of its own under the lake's staging area."""
     folder = Path(lake) / "staging" / schema / name / f"edition={edition}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
-    empty = [col for col in frame.columns if frame[col].dtype == object and frame[col].isna().all()]
-    frame.astype({col: "string" for col in empty}).to_parquet(folder / "data.parquet", index=False)
+    text_if_empty(frame).to_parquet(folder / "data.parquet", index=False)
     return folder
 
 
@@ -226,7 +231,7 @@ def seeded_fingerprint(con: SparkConnection) -> str | None:
     schema, table = SEEDED_TABLE.split(".")
     if not any(row[0] == schema for row in con.execute("SHOW SCHEMAS").fetchall()):
         return None
-    if not any(row[1] == table for row in con.execute(f"SHOW TABLES IN {schema}").fetchall()):
+    if table not in tables_in(con, schema):
         return None
     found = con.execute(f"SELECT fingerprint FROM {SEEDED_TABLE}").fetchall()
     return found[0][0] if found else None
@@ -241,7 +246,7 @@ def record_seeded(con: SparkConnection, fingerprint: str) -> None:
 def refresh_raw_views(con: SparkConnection, lake: Path) -> None:
     """``raw.<table>`` on Spark: the current loads' rows, read from the lake's Parquet and its registry."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {names.RAW}")
-    current = lake_files.registry_file(lake, "current")
+    current = lake_files.registry_file(lake, lake_files.CURRENT)
     for table in c.CONTRACT:
         if lake_files.has_table_files(lake, table.name) and current.exists():
             con.execute(

@@ -288,7 +288,7 @@ def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: d
     with transaction(warehouse) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in frames.items():
-            con.register("incoming", _text_if_empty(frame.assign(edition=edition)[["edition", *frame.columns]]))
+            con.register("incoming", text_if_empty(frame.assign(edition=edition)[["edition", *frame.columns]]))
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{name} AS SELECT * FROM incoming WHERE false")
             existing = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {schema}.{name})").fetchall())
             for column, kind, *_ in con.execute("DESCRIBE incoming").fetchall():
@@ -301,9 +301,9 @@ def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: d
             con.unregister("incoming")
 
 
-def _text_if_empty(frame: pd.DataFrame) -> pd.DataFrame:
+def text_if_empty(frame: pd.DataFrame) -> pd.DataFrame:
     """Give all-empty object columns a text type; DuckDB would otherwise type them NULL and refuse
-    the values a later edition brings."""
+    the values a later edition brings (and Parquet has no type for them)."""
     empty = [c for c in frame.columns if frame[c].dtype == object and frame[c].isna().all()]
     return frame.astype({c: "string" for c in empty}) if empty else frame
 

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ieo.settings import ENGINES, LAKE_VARIABLE, PATH_SETTINGS, TELEMETRY_OFF, Settings
+from ieo.settings import ENGINES, LAKE_VARIABLE, PATH_SETTINGS, SPARK, TELEMETRY_OFF, Settings
 
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
@@ -82,7 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"no edition folders (e.g. 2019/) in {settings.raw_dir}; run `ieo sample` or copy survey files there",
               file=sys.stderr)
         return 2
-    if settings.engine == "spark":
+    if settings.engine == SPARK:
         from orchestration.spark_commands import spark_reachable
 
         if not spark_reachable(settings):
@@ -111,7 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("outputs:")
     print(f"  raw survey files   {settings.raw_dir}")
     print(f"  DuckDB warehouse   {settings.warehouse}")
-    if settings.engine == "spark":
+    if settings.engine == SPARK:
         print(f"  Spark engine       {settings.spark_host}:{settings.spark_port} (models and computed tables)")
     print(f"  published releases {settings.publish_dir}")
     print(f"  Dagster runs       {settings.dagster_home} (browse with `make dev`)")

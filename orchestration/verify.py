@@ -21,7 +21,7 @@ from ieo.index.options import IndexOptions
 from ieo.raw_reader import sha256_of
 from ieo.release import MANIFEST, code_version
 from ieo.report.build import REPORT_FILE, RUN_SPECIFIC
-from ieo.settings import Settings
+from ieo.settings import DUCKDB, Settings
 
 MATCH, DIFFERS, MISSING, EXTRA = "match", "DIFFERS", "MISSING", "EXTRA"
 RECOMPUTE_LOG_LINES_SHOWN = 40
@@ -107,7 +107,7 @@ def recompute(release_dir: Path, raw_dir: Path, scratch: Path) -> Path:
                                  data_docs_dir=scratch / "data_docs",
                                  # on DuckDB, in the scratch folder: a release is the same on either engine, and
                                  # a recomputation must never write into a shared engine's tables
-                                 engine="duckdb")
+                                 engine=DUCKDB)
     # The edition's files, and the previous edition's if the release's year-over-year checks compared with it.
     previous_loaded = manifest.get("year_over_year", {}).get("loaded", False)
     for year in (edition - 1, edition) if previous_loaded else (edition,):
@@ -139,7 +139,7 @@ def verify_release(release_dir: Path, raw_dir: Path) -> list[Finding]:
     """Inputs, code and every output file of the release, each with its status."""
     release_dir = Path(release_dir).resolve()
     manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
-    engine = manifest.get("engine", {}).get("name", "duckdb")
+    engine = manifest.get("engine", {}).get("name", DUCKDB)
     findings = check_inputs(manifest, raw_dir) + [check_code(manifest), Finding(
         "engine", engine, MATCH, f"made on {engine}; recomputed on duckdb in a scratch folder")]
     if any(f.what == "input" and f.status != MATCH for f in findings):

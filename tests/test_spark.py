@@ -12,10 +12,10 @@ import pytest
 
 from glue.dbt import DBT_EXECUTABLE, dbt_target_args
 from ieo import names
-from ieo.engine import SPARK, Engine
+from ieo.engine import Engine
 from ieo.reference import seeds_fingerprint
 from ieo.release import MANIFEST, csv_bytes
-from ieo.settings import DBT_PROJECT_DIR, default_lake
+from ieo.settings import DBT_PROJECT_DIR, SPARK, default_lake
 from ieo.spark_cluster import ClusterConfig, ClusterError, down, port_accepts, up
 from tests.conftest import build_marts, run_edition, tree_bytes
 from tests.processes import free_port
