@@ -23,9 +23,10 @@ from ieo import names
 from ieo.engine import Engine, model_schemas
 from ieo.lineage import sql_column_lineage
 from ieo.reference import seeds_fingerprint
-from ieo.settings import DUCKDB
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
+Schema = dict[str, dict[str, dict[str, str]]]  # schema -> table -> column -> type
+Lineage = dict[str, dict[str, list[tuple[str, str]]]]  # "layer/model" -> column -> upstream (asset, column)
 
 
 @dbt_assets(
@@ -97,33 +98,62 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
     engine.prepare_raw()
     invocation = dbt.cli(["build", *dbt_target_args(engine, edition)], context=context)
     where = engine_metadata(engine)
-    events = invocation.stream()
-    if engine.name == DUCKDB:  # on Spark each costs a query per model; the lineage reads the schema itself
-        events = events.fetch_row_counts().fetch_column_metadata()
+    built: list[dg.Output | dg.AssetMaterialization] = []  # held back until their table metadata is known
     try:
-        for event in events:
-            materialized = isinstance(event, dg.Output | dg.AssetMaterialization)
-            yield event.with_metadata({**event.metadata, **where}) if materialized else event
+        for event in invocation.stream():
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                built.append(event)
+            else:
+                yield event
     except DagsterDbtCliRuntimeError:
+        yield from (event.with_metadata({**event.metadata, **where}) for event in built)  # what was written
         failed = failed_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(description=f"dbt build of edition {edition} on {engine.name} ({engine.where}) failed: "
                          + "; ".join(failed or ["see the dbt log"])
                          + f"; dbt log: {invocation.target_path / 'dbt.log'}") from None
     finally:
         release_warehouse_connection()
-    record_column_lineage(engine, edition, invocation.target_path / "compiled")
+    schema, lineage = record_column_lineage(engine, edition, invocation.target_path / "compiled")
+    keys = [event.asset_key if isinstance(event, dg.AssetMaterialization) else context.asset_key_for_output(
+        event.output_name) for event in built]
+    counts = engine.row_counts([key.path for key in keys])
+    for event, key in zip(built, keys):
+        table = table_metadata(key.path, schema, lineage, counts)
+        yield event.with_metadata({**event.metadata, **table, **where})
 
 
-def record_column_lineage(engine: Engine, edition: int, compiled: Path) -> None:
-    """Resolve each compiled model's column lineage against the engine's schema and store it for the edition."""
+def record_column_lineage(engine: Engine, edition: int, compiled: Path) -> tuple[Schema, Lineage]:
+    """Resolve each compiled model's column lineage against the engine's schema and store it for the edition;
+    returns the schema and the lineage ("layer/model" -> column -> its upstream (asset, column) pairs)."""
     schema = engine.columns(model_schemas())
+    lineage: Lineage = {}
     rows = []
     for path in sorted(compiled.rglob("*.sql")):
         layer = path.parent.name
         if layer not in MODEL_LAYERS:
             continue  # tests
-        for column, deps in sql_column_lineage(path.read_text(encoding="utf-8"), schema, engine.name).items():
-            rows += [(f"{layer}/{path.stem}", column, asset, dep) for asset, dep in deps] or [
-                (f"{layer}/{path.stem}", column, None, None)]
+        asset = f"{layer}/{path.stem}"
+        lineage[asset] = sql_column_lineage(path.read_text(encoding="utf-8"), schema, engine.name)
+        for column, deps in lineage[asset].items():
+            rows += [(asset, column, upstream, dep) for upstream, dep in deps] or [(asset, column, None, None)]
     frame = pd.DataFrame(rows, columns=["asset", "column_name", "upstream_asset", "upstream_column"])
     engine.replace_edition_tables(names.LINEAGE, edition, {"dbt_columns": frame})
+    return schema, lineage
+
+
+def table_metadata(path: list[str], schema: Schema, lineage: Lineage, counts: dict[tuple[str, str], int]) -> dict:
+    """A model's row count, column types and column lineage, from one schema query and one count query for the
+    whole build (dagster-dbt's own fetches cost two adapter queries per model, and parse every model again)."""
+    layer, table = path
+    metadata: dict = {"dagster/row_count": counts[(layer, table)]} if (layer, table) in counts else {}
+    columns = schema.get(layer, {}).get(table)
+    if columns:
+        metadata["dagster/column_schema"] = dg.TableSchema(
+            columns=[dg.TableColumn(name=name, type=kind) for name, kind in columns.items()])
+    deps = lineage.get(f"{layer}/{table}")
+    if deps:
+        metadata["dagster/column_lineage"] = dg.TableColumnLineage(deps_by_column={
+            column: [dg.TableColumnDep(asset_key=dg.AssetKey(upstream.split("/")), column_name=name)
+                     for upstream, name in upstream_columns]
+            for column, upstream_columns in deps.items() if upstream_columns})
+    return metadata

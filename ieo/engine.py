@@ -95,6 +95,15 @@ class Engine:
             with self.connect() as con:
                 refresh_raw_views(con, self.lake)
 
+    def row_counts(self, relations: list[list[str]]) -> dict[tuple[str, str], int]:
+        """(schema, table) -> rows, for each relation, in one query (one round trip to the engine)."""
+        if not relations:
+            return {}
+        counts = " UNION ALL ".join(f"SELECT '{schema}', '{table}', count(*) FROM {schema}.{table}"
+                                    for schema, table in relations)
+        with self.connect() as con:
+            return {(schema, table): int(n) for schema, table, n in con.execute(counts).fetchall()}
+
     def columns(self, schemas: tuple[str, ...]) -> dict[str, dict[str, dict[str, str]]]:
         """schema -> table -> column -> type, for the tables of ``schemas``."""
         found: dict[str, dict[str, dict[str, str]]] = {}

@@ -13,6 +13,7 @@ from ieo.settings import ENGINES, LAKE_VARIABLE, PATH_SETTINGS, SPARK, TELEMETRY
 
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
+TIMING_TABLE_WIDTH = 120
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -60,12 +61,14 @@ def _prepare_manifest() -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from ieo.sample.generator import generate
+    from ieo.sample.generator import STAGES, generate
+    from orchestration.progress import stage_progress
 
     settings = _settings(args)
     out = Path(args.out).resolve() if args.out else settings.raw_dir
     started = time.perf_counter()
-    counts = generate(out, seed=args.seed, scale=args.scale)
+    with stage_progress("generating the sample", STAGES) as on_stage:
+        counts = generate(out, seed=args.seed, scale=args.scale, on_stage=on_stage)
     elapsed = time.perf_counter() - started
     for edition, tables in counts.items():
         print(f"{edition}: " + ", ".join(f"{name} {n:,}" for name, n in tables.items()))
@@ -89,9 +92,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 2
     _prepare_manifest()
 
+    from rich.console import Console
+
     from glue.tags import RELEASE_KIND_TAG, TRIGGER_TAG
     from ieo.index.options import IndexOptions
     from orchestration.definitions import build_definitions
+    from orchestration.progress import expected_outputs, run_progress, step_timings, timing_table
     from orchestration.runner import execute, plan, reap_dead_runs, run_tags
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
@@ -99,13 +105,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     instance = _open_instance(settings)
     for run_id in reap_dead_runs(instance):
         print(f"marked run {run_id} failed: the `ieo run` that executed it ended without finishing it", flush=True)
-    results = execute(
-        build_definitions(settings, index_options), instance, plan(editions, reseed=args.reseed),
-        tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags()}, run_config={"loggers": {"progress": {}}},
-        on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
-        on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
-                               f"(run {r.run_id[:8]})", flush=True),
-    )
+    definitions = build_definitions(settings, index_options)
+    with run_progress(expected_outputs(definitions)):
+        results = execute(
+            definitions, instance, plan(editions, reseed=args.reseed),
+            tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags()},
+            run_config={"loggers": {"progress": {}}},
+            on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
+            on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
+                                   f"(run {r.run_id[:8]})", flush=True),
+        )
+    print()
+    console = Console()
+    if not console.is_terminal:
+        console.width = TIMING_TABLE_WIDTH  # rich's default of 80 columns would cut the step names
+    console.print(timing_table([(r.step.label, step_timings(instance, r.run_id)) for r in results]))
     failed = [r for r in results if not r.success]
     print()
     print("outputs:")

@@ -21,6 +21,7 @@ section IV totals.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from ieo.reference import (
@@ -29,7 +30,7 @@ from ieo.reference import (
     reference_table,
     report_table,
 )
-from ieo.sample.calibration import ENTERPRISE_PROVINCE_WEIGHTS, NAME_HEADS, NAME_TAILS
+from ieo.sample.calibration import EDITIONS, ENTERPRISE_PROVINCE_WEIGHTS, NAME_HEADS, NAME_TAILS
 from ieo.sample.linkers import LinkersAndGovernment
 from ieo.sample.organisations import Organisations
 from ieo.sample.records import Org, Weighted, World, scaled
@@ -85,16 +86,27 @@ class Builder(Organisations, Relations, LinkersAndGovernment):
         return self.province_weights.pick(self.rng)
 
 
-def build_world(seed: int = 2020, scale: float = 1.0) -> World:
+Stage = Callable[[str], None]  # told the name of each stage when it is done, for a progress display
+
+
+# What building a world does, in order: (what a progress display calls the stage, the Builder method).
+BUILD_STAGES = (("named organisations", "build_named"), ("enterprises", "build_enterprises"),
+                ("investors and research", "build_investors_and_research"), ("relations", "build_relations"),
+                ("linkers and government", "build_linkers_and_government"))
+STAGES = len(BUILD_STAGES) + len(EDITIONS)  # then one per edition written
+
+
+def build_world(seed: int = 2020, scale: float = 1.0, on_stage: Stage | None = None) -> World:
     builder = Builder(seed, scale)
-    builder.build_named()
-    builder.build_enterprises()
-    builder.build_investors_and_research()
-    builder.build_relations()
-    builder.build_linkers_and_government()
+    for name, method in BUILD_STAGES:
+        getattr(builder, method)()
+        if on_stage:
+            on_stage(name)
     return builder.world
 
 
-def generate(out_dir: Path, seed: int = 2020, scale: float = 1.0) -> dict[int, dict[str, int]]:
-    """Generate editions 2017-2019 into ``out_dir``; returns row counts per edition and table."""
-    return write_editions(build_world(seed, scale), out_dir)
+def generate(out_dir: Path, seed: int = 2020, scale: float = 1.0,
+             on_stage: Stage | None = None) -> dict[int, dict[str, int]]:
+    """Generate editions 2017-2019 into ``out_dir``; returns row counts per edition and table. ``on_stage`` is
+    called after each of the STAGES stages."""
+    return write_editions(build_world(seed, scale, on_stage), out_dir, on_stage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from ieo import contract as c
@@ -21,7 +22,8 @@ def _write(path: Path, columns: tuple[str, ...], rows) -> int:
     return count
 
 
-def write_editions(world: World, out_dir: Path) -> dict[int, dict[str, int]]:
+def write_editions(world: World, out_dir: Path,
+                   on_edition: Callable[[str], None] | None = None) -> dict[int, dict[str, int]]:
     """Write each edition's raw files; returns the row count per edition and table."""
     counts: dict[int, dict[str, int]] = {}
     cols = {t.name: t.column_names for t in c.CONTRACT}
@@ -66,6 +68,8 @@ def write_editions(world: World, out_dir: Path) -> dict[int, dict[str, int]]:
              "relation_type": r.relation_type, "occurred_on": r.occurred_on, "amount_cny": r.amount_cny}
             for i, r in relations))
         counts[edition] = n
+        if on_edition:
+            on_edition(f"edition {edition} written")
     return counts
 
 
