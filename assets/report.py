@@ -8,7 +8,6 @@ from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER
 from ieo import names
-from ieo.report.build import write_report
 from ieo.warehouse import write_snapshot
 
 
@@ -26,6 +25,8 @@ from ieo.warehouse import write_snapshot
     "opens offline.",
 )
 def report(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.MaterializeResult:
+    from ieo.report.build import write_report  # loads matplotlib (~0.5 s): when a report is drawn, not with the definitions
+
     release_dir = settings.publish_path / context.partition_key
     path, seconds = write_report(release_dir)
     context.log.info(f"wrote {path} ({path.stat().st_size:,} bytes) in {seconds:.1f} s")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import pearsonr, spearmanr
 
 from ieo.index.compute import IndexResult
 from ieo.index.weights import WeightTree
@@ -40,6 +39,8 @@ def first_component_share(items: np.ndarray) -> float:
 def _correlations(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return float("nan"), float("nan")
+    from scipy.stats import pearsonr, spearmanr  # here, not at import: scipy.stats takes ~0.5 s to load
+
     return float(pearsonr(x, y).statistic), float(spearmanr(x, y).statistic)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ieo.index.weights import NEGATIVE, ROOT, WeightTree, local_weights
 
@@ -38,6 +37,8 @@ def normalise(values: np.ndarray, method: str, goalposts: np.ndarray | None = No
         sd = values.std(axis=0)
         return np.divide(values - values.mean(axis=0), sd, out=np.zeros_like(values), where=sd > 0)
     if method == RANK:
+        from scipy.stats import rankdata  # here, not at import: scipy.stats takes ~0.5 s to load
+
         return rankdata(values, method="average", axis=0)
     if method == GOALPOSTS:
         if goalposts is None:
@@ -106,6 +107,8 @@ def aggregate(normalised: np.ndarray, structure: Structure, indicator_w: np.ndar
 
 def competition_rank(scores: np.ndarray) -> np.ndarray:
     """Rank 1 for the highest score along the last axis; equal scores share the better rank."""
+    from scipy.stats import rankdata  # here, not at import: scipy.stats takes ~0.5 s to load
+
     return rankdata(-np.round(scores, 12), method="min", axis=-1).astype(np.int64)
 
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from ieo.network.graph import Projection
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 SOURCES_PER_BATCH = 256  # bits per frontier row; 4 uint64 words
 ROWS_PER_CHUNK = 65_536  # bounds the float temporary of the per-level weighted sums
@@ -27,6 +30,8 @@ Z_95 = 1.959963984540054
 
 def to_igraph(projection: Projection) -> ig.Graph:
     edges = np.column_stack([projection.u, projection.v]) if projection.edge_count else []
+    import igraph as ig  # here, not at import: igraph loads its plotting stack (matplotlib), ~0.5 s
+
     return ig.Graph(n=projection.node_count, edges=edges, directed=False)
 
 
