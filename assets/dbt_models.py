@@ -12,7 +12,6 @@ from glue.dbt import (
     failed_nodes,
     ieo_dbt_project,
     manifest_path,
-    release_warehouse_connection,
     translator,
 )
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
@@ -111,8 +110,6 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
         raise dg.Failure(description=f"dbt build of edition {edition} on {engine.name} ({engine.where}) failed: "
                          + "; ".join(failed or ["see the dbt log"])
                          + f"; dbt log: {invocation.target_path / 'dbt.log'}") from None
-    finally:
-        release_warehouse_connection()
     schema, lineage = record_column_lineage(engine, edition, invocation.target_path / "compiled")
     keys = [event.asset_key if isinstance(event, dg.AssetMaterialization) else context.asset_key_for_output(
         event.output_name) for event in built]

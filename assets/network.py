@@ -16,7 +16,7 @@ from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER, engine_metadata, run_checks
 from ieo import names
 from ieo.network.graph import build_value_network
-from ieo.network.tables import STATISTICS, NetworkOptions, network_tables
+from ieo.network.tables import STATISTICS, NetworkOptions, network_tables, read_network_inputs
 from ieo.reference import organization_aliases
 
 DEFAULTS = NetworkOptions()
@@ -69,19 +69,6 @@ class NetworkConfig(dg.Config):
         )
 
 
-def read_network_inputs(settings: IeoSettings, edition: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The edition's nodes (intermediate.int_network_nodes) and relations (staging.stg_relations)."""
-    engine = settings.table_engine
-    with engine.connect() as con:
-        nodes = engine.edition_rows(con, f"{names.INTERMEDIATE}.int_network_nodes", edition, order="org_id")
-        relations = con.execute(
-            f"""SELECT relation_id, sample_id, counterpart_id, relation_type FROM {names.STAGING}.stg_relations
-               WHERE edition = ? ORDER BY relation_id""",
-            [edition],
-        ).df()
-    return nodes, relations
-
-
 def _statistics_metadata(stats: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     """Every statistic as a float, so the UI plots it across editions."""
     return {f"{row.network}.{row.statistic}": dg.MetadataValue.float(float(row.value)) for row in stats.itertuples()}
@@ -117,7 +104,7 @@ def value_network(context: dg.AssetExecutionContext, config: NetworkConfig, sett
                   warehouse_writer: WarehouseWriter):
     """Build the edition's value network and publish its tables to the warehouse's network schema."""
     edition = int(context.partition_key)
-    nodes, relations = read_network_inputs(settings, edition)
+    nodes, relations = read_network_inputs(settings.table_engine, edition)
     network = build_value_network(nodes, relations)
     options = config.options()
     published = network_tables(network, options, organization_aliases())

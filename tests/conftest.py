@@ -86,16 +86,15 @@ def sample_warehouse(sample_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_network_tables(sample_warehouse):
     """The value-network tables of the sample's edition 2019, also written to the sample warehouse."""
-    from assets.network import read_network_inputs
     from glue.resources import IeoSettings
     from ieo.names import NETWORK
     from ieo.network.graph import build_value_network
-    from ieo.network.tables import NetworkOptions, network_tables
+    from ieo.network.tables import NetworkOptions, network_tables, read_network_inputs
     from ieo.reference import organization_aliases
     from ieo.warehouse import replace_edition_tables
 
     settings = IeoSettings(raw_dir="", warehouse=str(sample_warehouse), publish_dir="")
-    nodes, relations = read_network_inputs(settings, 2019)
+    nodes, relations = read_network_inputs(settings.table_engine, 2019)
     tables = network_tables(build_value_network(nodes, relations), NetworkOptions(), organization_aliases())
     replace_edition_tables(sample_warehouse, NETWORK, 2019, tables.as_dict())
     return tables

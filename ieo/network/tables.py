@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ieo import names
+from ieo.engine import Engine
 from ieo.network import kernels
 from ieo.network.graph import ValueNetwork
 
@@ -263,3 +264,15 @@ def network_tables(network: ValueNetwork, options: NetworkOptions, aliases: dict
         network_core_edges=core_edges,
         focal_missing=missing,
     )
+
+
+def read_network_inputs(engine: Engine, edition: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The edition's nodes (intermediate.int_network_nodes) and relations (staging.stg_relations)."""
+    with engine.connect() as con:
+        nodes = engine.edition_rows(con, f"{names.INTERMEDIATE}.int_network_nodes", edition, order="org_id")
+        relations = con.execute(
+            f"""SELECT relation_id, sample_id, counterpart_id, relation_type FROM {names.STAGING}.stg_relations
+               WHERE edition = ? ORDER BY relation_id""",
+            [edition],
+        ).df()
+    return nodes, relations
