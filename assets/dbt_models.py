@@ -11,6 +11,8 @@ from glue.dbt import (
     dbt_target_args,
     failed_nodes,
     ieo_dbt_project,
+    invoke,
+    keep_parse,
     manifest_path,
     translator,
 )
@@ -20,10 +22,12 @@ from glue.results import engine_metadata, latest_check_record
 from glue.tags import RESEED_TAG
 from ieo import names
 from ieo.engine import Engine, model_schemas
-from ieo.lineage import sql_column_lineage
+from ieo.lineage import cached_column_lineage
 from ieo.reference import seeds_fingerprint
+from ieo.settings import DBT_PROJECT_DIR
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
+LINEAGE_CACHE = DBT_PROJECT_DIR / "target" / "column_lineage"  # resolved lineage by the hash of its SQL and schema
 Schema = dict[str, dict[str, dict[str, str]]]  # schema -> table -> column -> type
 Lineage = dict[str, dict[str, list[tuple[str, str]]]]  # "layer/model" -> column -> upstream (asset, column)
 
@@ -58,8 +62,12 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, sett
     context.log.info(f"loading the reference data: {reason}")
     # `build` loads the seeds and runs their tests; --full-refresh recreates a seed whose columns changed.
     # cautious: only the seeds' own tests, not the models' relationship tests that point at them.
-    yield from dbt.cli(["build", "--full-refresh", "--indirect-selection", "cautious",
-                        *dbt_target_args(settings.table_engine)], context=context).stream()
+    args = ["build", "--full-refresh", "--indirect-selection", "cautious", *dbt_target_args(settings.table_engine)]
+    invocation = invoke(dbt, args, context)
+    try:
+        yield from invocation.stream()
+    finally:
+        keep_parse(invocation, args)
     settings.table_engine.record_seeded(fingerprint)
 
 
@@ -95,7 +103,8 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
     edition = int(context.partition_key)
     engine = settings.table_engine
     engine.prepare_raw()
-    invocation = dbt.cli(["build", *dbt_target_args(engine, edition)], context=context)
+    args = ["build", *dbt_target_args(engine, edition)]
+    invocation = invoke(dbt, args, context)
     where = engine_metadata(engine)
     built: list[dg.Output | dg.AssetMaterialization] = []  # held back until their table metadata is known
     try:
@@ -110,6 +119,8 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
         raise dg.Failure(description=f"dbt build of edition {edition} on {engine.name} ({engine.where}) failed: "
                          + "; ".join(failed or ["see the dbt log"])
                          + f"; dbt log: {invocation.target_path / 'dbt.log'}") from None
+    finally:
+        keep_parse(invocation, args)
     schema, lineage = record_column_lineage(engine, edition, invocation.target_path / "compiled")
     keys = [event.asset_key if isinstance(event, dg.AssetMaterialization) else context.asset_key_for_output(
         event.output_name) for event in built]
@@ -130,7 +141,7 @@ def record_column_lineage(engine: Engine, edition: int, compiled: Path) -> tuple
         if layer not in MODEL_LAYERS:
             continue  # tests
         asset = f"{layer}/{path.stem}"
-        lineage[asset] = sql_column_lineage(path.read_text(encoding="utf-8"), schema, engine.name)
+        lineage[asset] = cached_column_lineage(path.read_text(encoding="utf-8"), schema, engine.name, LINEAGE_CACHE)
         for column, deps in lineage[asset].items():
             rows += [(asset, column, upstream, dep) for upstream, dep in deps] or [(asset, column, None, None)]
     frame = pd.DataFrame(rows, columns=["asset", "column_name", "upstream_asset", "upstream_column"])

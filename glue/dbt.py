@@ -7,22 +7,27 @@ manifest is an error that names the command that builds it.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from packaging import version
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
     DbtCliResource,
     DbtProject,
 )
+from packaging import version
 
 from glue.results import OWNER
 from ieo import names
@@ -76,6 +81,41 @@ def prepare_manifest(force: bool = False) -> bool:
     if result.returncode != 0:
         raise RuntimeError(f"`dbt parse` failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
     return True
+
+
+PARTIAL_PARSE = "partial_parse.msgpack"  # where dbt saves its parse, in a command's target folder
+SAVED_PARSES = DBT_PROJECT_DIR / "target" / "saved_parses"
+
+
+def saved_parse(args: Sequence[str]) -> Path:
+    """Where the parse of one dbt command line is kept. dbt parses the whole project again whenever a command's
+    --vars differ from those of the parse it finds, and the edition and the warehouse are vars, so the one parse
+    `ieo prepare` leaves would never serve: each distinct command line keeps its own."""
+    return SAVED_PARSES / f"{hashlib.sha256(chr(0).join(args).encode()).hexdigest()[:16]}.msgpack"
+
+
+def invoke(dbt: DbtCliResource, args: list[str], context: dg.AssetExecutionContext) -> DbtCliInvocation:
+    """`dbt.cli`, starting from the parse saved by the last invocation of the same command line, if any (dbt still
+    checks every file against it and parses again what changed); `keep_parse` saves the new one."""
+    name = f"{context.op_execution_context.op.name}-{context.run.run_id[:8]}-{uuid.uuid4().hex[:7]}"
+    target = DBT_PROJECT_DIR / "target" / name
+    saved = saved_parse(args)
+    if saved.exists():
+        target.mkdir(parents=True)
+        shutil.copyfile(saved, target / PARTIAL_PARSE)
+    return dbt.cli(args, context=context, target_path=target)
+
+
+def keep_parse(invocation: DbtCliInvocation, args: list[str]) -> None:
+    """Save the parse dbt wrote for this command line, replacing the file at once (other processes may read it)."""
+    written = invocation.target_path / PARTIAL_PARSE
+    if not written.exists():
+        return
+    saved = saved_parse(args)
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    partial = saved.with_name(f"{saved.name}.{os.getpid()}.{uuid.uuid4().hex[:7]}")
+    shutil.copyfile(written, partial)
+    os.replace(partial, saved)
 
 
 def dbt_target_args(engine: Engine, edition: int | None = None) -> list[str]:

@@ -13,6 +13,9 @@ release and `ieo verify` compares them like the tables.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +63,22 @@ def sql_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]],
         leaves = {(f"{n.source.db}/{n.source.name}", n.name.split(".")[-1].strip('"'))
                   for n in node.walk() if not n.downstream and isinstance(n.source, exp.Table)}
         found[column] = sorted(leaves)
+    return found
+
+
+def cached_column_lineage(sql: str, schema: dict[str, dict[str, dict[str, str]]], dialect: str,
+                          cache_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    """``sql_column_lineage``, kept in ``cache_dir`` under the hash of everything it depends on (the SQL, the
+    schema and the dialect): a model whose compiled SQL and schema did not change is not resolved again."""
+    key = hashlib.sha256(json.dumps([sql, schema, dialect], sort_keys=True).encode()).hexdigest()
+    path = cache_dir / f"{key}.json"
+    if path.exists():
+        return {column: [tuple(dep) for dep in deps] for column, deps in json.loads(path.read_text()).items()}
+    found = sql_column_lineage(sql, schema, dialect)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(found))
+    os.replace(partial, path)  # whole or absent: another process may read it
     return found
 
 
