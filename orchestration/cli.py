@@ -158,7 +158,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     env = {**os.environ, "DAGSTER_HOME": str(_instance_home(settings)),
            **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()},
            LAKE_VARIABLE: str(settings.lake),
-           # dagster-dbt's prepare_if_dev runs `dbt parse` with the dbt found on PATH: the one beside this Python.
+           # Tools the UI's processes start (dbt) are found on PATH: the ones beside this Python.
            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     command = [str(Path(sys.executable).with_name("dagster")), "dev", "-w", str(WORKSPACE), "-p", str(args.port)]
     try:
