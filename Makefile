@@ -53,9 +53,10 @@ postgres:
 java:
 	@command -v java >/dev/null || ($(APT_INSTALL) openjdk-17-jre-headless)
 
-## Run the test suite (CI runs exactly this); the import-linter contracts run inside it.
+## Run the test suite (CI runs exactly this); the import-linter contracts run inside it. Two workers, one per core:
+## the tests are independent (each has its own folders, warehouse, instance and ports); the Spark tests share one.
 test: install fonts browser postgres java
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## The unit tier only: plain functions, no dbt or Dagster run, no browser (under 2 minutes).
 test-fast: install fonts

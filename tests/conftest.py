@@ -52,6 +52,12 @@ def dbt_manifest():
     prepare_manifest()
 
 
+def dbt_target(warehouse: Path) -> Path:
+    """Where the `dbt` helper's commands on ``warehouse`` write their artifacts: beside it, not in the project's
+    target folder, whose manifest the definitions read and which tests running in parallel would share."""
+    return warehouse.parent / f"{warehouse.stem}-dbt-target"
+
+
 def dbt(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
     """Run dbt in a subprocess against ``warehouse`` (in-process dbt keeps DuckDB connections open)."""
     from glue.dbt import DBT_EXECUTABLE
@@ -59,7 +65,8 @@ def dbt(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
 
     env = {**os.environ, "IEO_WAREHOUSE": str(warehouse)}  # the subprocess's environment only
     return subprocess.run(
-        [str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(dbt_target(warehouse))],
         env=env, capture_output=True, text=True,
     )
 
@@ -139,6 +146,8 @@ def pytest_collection_modifyitems(items):
     import inspect
 
     for item in items:
+        if item.get_closest_marker("spark"):
+            item.add_marker(pytest.mark.xdist_group("spark"))  # one local cluster: its tests share one worker
         if any(m.name in ("unit", "e2e", "browser", "spark") for m in item.iter_markers()):
             continue
         source = inspect.getsource(item.function) if hasattr(item, "function") else ""

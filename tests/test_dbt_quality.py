@@ -9,7 +9,7 @@ import pytest
 from ieo import names
 from ieo.contract import CONTRACT
 from ieo.settings import DBT_PROJECT_DIR
-from tests.conftest import build_marts, dbt
+from tests.conftest import build_marts, dbt, dbt_target
 from tests.test_marts_hand_fixture import FIXTURE
 
 
@@ -69,8 +69,8 @@ def test_a_share_above_one_fails_the_range_test(warehouse_copy):
 def test_docs_generate_and_every_model_and_column_is_described(good_warehouse):
     result = dbt(["docs", "generate", "--vars", "{edition: 2019}"], good_warehouse)
     assert result.returncode == 0, result.stdout[-3000:]
-    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
-    catalog = json.loads((DBT_PROJECT_DIR / "target" / "catalog.json").read_text())
+    manifest = json.loads((dbt_target(good_warehouse) / "manifest.json").read_text())
+    catalog = json.loads((dbt_target(good_warehouse) / "catalog.json").read_text())
     models = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] == "model"}
     intermediates = list((DBT_PROJECT_DIR / "models" / names.INTERMEDIATE).glob("*.sql"))
     assert len(models) == len(CONTRACT) + len(intermediates) + len(names.MART_TABLES)  # one staging model per raw table
