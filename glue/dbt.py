@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -97,11 +98,29 @@ def saved_parse(args: Sequence[str]) -> Path:
     return SAVED_PARSES / f"{hashlib.sha256(chr(0).join(args).encode()).hexdigest()[:16]}.msgpack"
 
 
+KEPT_BUILDS = 20  # per dbt step, the newest target folders kept (each build's dbt.log, run_results.json, SQL)
+BUSY_SECONDS = 3600.0  # a folder written to more recently may belong to a build still running: never pruned
+
+
+def prune_builds(target_root: Path, step: str, keep: int = KEPT_BUILDS, now: float | None = None) -> list[Path]:
+    """Delete the target folders of a dbt step's earlier builds beyond the newest ``keep`` (each holds about 12 MB;
+    they would otherwise pile up, one per build), except those written to in the last BUSY_SECONDS."""
+    now = time.time() if now is None else now
+    folders = sorted((p for p in target_root.glob(f"{step}-*") if p.is_dir()), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
+    removed = [p for p in folders[keep:] if now - p.stat().st_mtime > BUSY_SECONDS]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
 def invoke(dbt: DbtCliResource, args: list[str], context: dg.AssetExecutionContext) -> DbtCliInvocation:
     """`dbt.cli`, starting from the parse saved by the last invocation of the same command line, if any (dbt still
-    checks every file against it and parses again what changed); `keep_parse` saves the new one."""
-    name = f"{context.op_execution_context.op.name}-{context.run.run_id[:8]}-{uuid.uuid4().hex[:7]}"
-    target = DBT_PROJECT_DIR / "target" / name
+    checks every file against it and parses again what changed); `keep_parse` saves the new one. The step's
+    older build folders are pruned first (`prune_builds`)."""
+    step = context.op_execution_context.op.name
+    prune_builds(DBT_PROJECT_DIR / "target", step)
+    target = DBT_PROJECT_DIR / "target" / f"{step}-{context.run.run_id[:8]}-{uuid.uuid4().hex[:7]}"
     saved = saved_parse(args)
     if saved.exists():
         target.mkdir(parents=True)

@@ -68,3 +68,4 @@ def test_a_model_gets_its_row_count_column_types_and_column_lineage():
 
 def test_a_model_missing_from_the_schema_and_counts_gets_no_table_metadata():
     assert table_metadata(["marts", "gone"], {}, {}, {}) == {}
+
