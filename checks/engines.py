@@ -40,6 +40,15 @@ def gx_context(docs_dir: Path | None = None):
     return context
 
 
+def forget_context() -> None:
+    """Let the last GX context go. GX keeps the last context it made in a process-wide project manager, and with it
+    every batch of data validated through it: the raw load's whole frames, held for the rest of a run (measured at
+    scale 100: the run's process stayed at 3.4 GiB after the raw step)."""
+    from great_expectations.data_context.data_context.context_factory import project_manager
+
+    project_manager.set_project(None)
+
+
 class PandasEngine:
     """Validates the reader's frames; derived columns are computed in pandas."""
 

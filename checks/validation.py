@@ -41,7 +41,7 @@ def validate_edition(
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
 
-    from checks.engines import DOCS_SITE, DuckDBEngine, PandasEngine, gx_context
+    from checks.engines import DOCS_SITE, DuckDBEngine, PandasEngine, forget_context, gx_context
     from checks.offline_data_docs import make_offline
     from checks.suites import build_suite, findings, reported_columns
 
@@ -61,13 +61,14 @@ def validate_edition(
                 result_format={"result_format": "COMPLETE", "unexpected_index_column_names": reported_columns(table)},
             )
             outcomes[name] = findings(table, raw.display_path, result)
+        if docs_dir is not None:
+            context.build_data_docs(site_names=[DOCS_SITE])
+            external = make_offline(docs_dir)
+            if external:
+                logger.warning(
+                    "the Data Docs at %s load %d addresses from the internet (%s ...); run `make install` to "
+                    "install checks/data_docs_assets so that they open offline", docs_dir, len(external), external[0])
     finally:
         runner.close()
-    if docs_dir is not None:
-        context.build_data_docs(site_names=[DOCS_SITE])
-        external = make_offline(docs_dir)
-        if external:
-            logger.warning(
-                "the Data Docs at %s load %d addresses from the internet (%s ...); run `make install` to "
-                "install checks/data_docs_assets so that they open offline", docs_dir, len(external), external[0])
+        forget_context()
     return EditionValidation(outcomes, Path(docs_dir) / "index.html" if docs_dir is not None else None)
