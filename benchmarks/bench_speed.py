@@ -9,7 +9,7 @@ Run: .venv/bin/python -m benchmarks.bench_speed [--repeats 3] [--scale-100] [--t
    bare `dbt build` of the same models and tests outside Dagster.
 3. `dagster definitions validate`, importing the definitions, and `dagster dev` to a loaded asset graph.
 4. With --scale-100: `ieo sample --scale 100`, then `ieo run --edition 2019` on it: wall time and the peak resident
-   memory of the command and every process it starts (summed, sampled from /proc every 0.2 s; Linux only).
+   memory of the command and every process it starts (summed, sampled from /proc by bench_engines.PeakMemory).
 5. With --test-fast: `make test-fast`'s pytest command. The whole suite's time is CI's (`.ci/run`).
 """
 
@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from ieo.settings import TELEMETRY_OFF  # noqa: E402
 for _var, _value in TELEMETRY_OFF.items():
     os.environ.setdefault(_var, _value)
 
+from benchmarks.bench_engines import PeakMemory, dbt_step_seconds  # noqa: E402
 from benchmarks.bench_floor import compare_with, floor_seconds  # noqa: E402
 from benchmarks.bench_orchestration import dev_start_seconds  # noqa: E402
 from ieo.settings import DBT_PROJECT_DIR, PATH_SETTINGS, PROJECT_ROOT  # noqa: E402
@@ -54,65 +54,17 @@ def environment(work: Path, raw: Path) -> dict[str, str]:
     return env
 
 
-class PeakMemory:
-    """The largest summed resident memory of a process and its descendants, sampled from /proc."""
-
-    def __init__(self, pid: int, interval: float = 0.2):
-        self.pid, self.interval, self.peak = pid, interval, 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-
-    def _tree_rss(self) -> int:
-        children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(entry.name))
-                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            except (OSError, IndexError, ValueError):
-                continue  # the process ended while it was read
-        total, stack = 0, [self.pid]
-        while stack:
-            pid = stack.pop()
-            total += rss.get(pid, 0)
-            stack += children.get(pid, [])
-        return total
-
-    def _watch(self) -> None:
-        while not self._done.is_set():
-            self.peak = max(self.peak, self._tree_rss())
-            self._done.wait(self.interval)
-
-    def stop(self) -> int:
-        self._done.set()
-        self._thread.join()
-        return self.peak
-
-
 def run_command(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak memory (bytes, the whole process tree) of one command, which must succeed."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
-    memory = PeakMemory(process.pid)
-    output, _ = process.communicate()
-    seconds, peak = time.perf_counter() - started, memory.stop()
+    with PeakMemory({"command": process.pid}) as memory:
+        output, _ = process.communicate()
+    seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{output[-4000:]}")
-    return seconds, peak
-
-
-def last_run_step_seconds(dagster_home: Path, step: str) -> float:
-    import dagster as dg
-
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        run = instance.get_run_records(limit=1)[0].dagster_run
-        (stats,) = [s for s in instance.get_run_step_stats(run.run_id) if s.step_key == step]
-    return stats.end_time - stats.start_time
+    return seconds, memory.peaks["command"]
 
 
 def ieo_runs(raw: Path, repeats: int, floor_files: dict[str, bytes]) -> tuple[dict[str, list[float]], str]:
@@ -124,10 +76,10 @@ def ieo_runs(raw: Path, repeats: int, floor_files: dict[str, bytes]) -> tuple[di
         command = [str(BIN / "ieo"), "run", "--edition", str(EDITION)]
         home = Path(env["DAGSTER_HOME"])
         figures["first"].append(run_command(command, env)[0])
-        figures["first dbt step"].append(last_run_step_seconds(home, "survey_models"))
+        figures["first dbt step"].append(dbt_step_seconds(home))
         for _ in range(repeats):
             figures["steady"].append(run_command(command, env)[0])
-            figures["dbt step"].append(last_run_step_seconds(home, "survey_models"))
+            figures["dbt step"].append(dbt_step_seconds(home))
         same, differ = compare_with(floor_files, Path(env["IEO_PUBLISH_DIR"]) / str(EDITION))
     return figures, f"{same} of {len(floor_files)}" + (f" (differ: {differ})" if differ else "")
 
@@ -165,7 +117,7 @@ def scale_100() -> None:
         seconds, peak = run_command([str(BIN / "ieo"), "sample", "--scale", "100", "--out", str(raw)], env)
         print(f"4. ieo sample --scale 100: {seconds:.1f} s, peak memory {peak / 2**30:.2f} GiB")
         seconds, peak = run_command([str(BIN / "ieo"), "run", "--edition", str(EDITION)], env)
-        step = last_run_step_seconds(Path(env["DAGSTER_HOME"]), "survey_models")
+        step = dbt_step_seconds(Path(env["DAGSTER_HOME"]))
         print(f"   ieo run --edition {EDITION} at scale 100 (first run): {seconds:.1f} s, peak memory "
               f"{peak / 2**30:.2f} GiB (all processes); dbt step {step:.1f} s")
 
