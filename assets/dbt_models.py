@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from glue.dbt import (
+    TARGET_DIR,
     dbt_target_args,
     failed_nodes,
     ieo_dbt_project,
@@ -24,10 +25,9 @@ from ieo import names
 from ieo.engine import Engine, model_schemas
 from ieo.lineage import cached_column_lineage
 from ieo.reference import seeds_fingerprint
-from ieo.settings import DBT_PROJECT_DIR
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
-LINEAGE_CACHE = DBT_PROJECT_DIR / "target" / "column_lineage"  # resolved lineage by the hash of its SQL and schema
+LINEAGE_CACHE = TARGET_DIR / "column_lineage"  # resolved lineage by the hash of its SQL and schema
 Schema = dict[str, dict[str, dict[str, str]]]  # schema -> table -> column -> type
 Lineage = dict[str, dict[str, list[tuple[str, str]]]]  # "layer/model" -> column -> upstream (asset, column)
 

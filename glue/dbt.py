@@ -87,8 +87,9 @@ def prepare_manifest(force: bool = False) -> bool:
     return True
 
 
+TARGET_DIR = DBT_PROJECT_DIR / "target"  # dbt's artifacts: the manifest, each build's folder, the saved parses
 PARTIAL_PARSE = "partial_parse.msgpack"  # where dbt saves its parse, in a command's target folder
-SAVED_PARSES = DBT_PROJECT_DIR / "target" / "saved_parses"
+SAVED_PARSES = TARGET_DIR / "saved_parses"
 
 
 def saved_parse(args: Sequence[str]) -> Path:
@@ -119,8 +120,8 @@ def invoke(dbt: DbtCliResource, args: list[str], context: dg.AssetExecutionConte
     checks every file against it and parses again what changed); `keep_parse` saves the new one. The step's
     older build folders are pruned first (`prune_builds`)."""
     step = context.op_execution_context.op.name
-    prune_builds(DBT_PROJECT_DIR / "target", step)
-    target = DBT_PROJECT_DIR / "target" / f"{step}-{context.run.run_id[:8]}-{uuid.uuid4().hex[:7]}"
+    prune_builds(TARGET_DIR, step)
+    target = TARGET_DIR / f"{step}-{context.run.run_id[:8]}-{uuid.uuid4().hex[:7]}"
     saved = saved_parse(args)
     if saved.exists():
         target.mkdir(parents=True)
