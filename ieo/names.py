@@ -100,6 +100,7 @@ RECONCILED_SEEDS = (
 
 # --- dimension values shared by dbt, Python and the report -------------------------------------------
 TECH_LAYERS = contract.TECH_LAYERS
+APPLICATION_TECH_LAYER = TECH_LAYERS[-1]  # the report's section V network is this layer's
 RELATION_TYPES = contract.RELATION_TYPES
 MONEY_RELATION_TYPES = contract.MONEY_RELATION_TYPES
 # Scopes of the core-technology distribution: the technology layers each counts (empty: every enterprise).

@@ -14,13 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ieo.reference import (
-    country_lookup,
-    organization_aliases,
-    province_lookup,
-    report_table,
-    taxonomy_lookup,
-)
+from ieo.reference import DIMENSION_LOOKUPS, organization_aliases, report_table
 
 CLOSE_TOLERANCE = 0.05
 EXACT, CLOSE, MISMATCH, MISSING = "exact", "close", "mismatch", "missing"
@@ -132,14 +126,6 @@ def tech_layers(c: Computed) -> list[dict]:
         rows.add(f"enterprise_by_tech_layer/{r.tech_layer}/percent", r.printed_share_percent,
                  None if share is None else share * 100, decimals=2)
     return rows.rows
-
-
-DIMENSION_LOOKUPS = {
-    "province": province_lookup,
-    "country": country_lookup,
-    "ai_core_sector": lambda: taxonomy_lookup("ai_core_sectors"),
-    "integrative_sector": lambda: taxonomy_lookup("integrative_sectors"),
-}
 
 
 def technology_top10(c: Computed) -> list[dict]:

@@ -117,3 +117,12 @@ def seeds_fingerprint() -> str:
         digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+# The report's top-10 dimensions of technology relations, each with the lookup that resolves its labels.
+DIMENSION_LOOKUPS = {
+    "province": province_lookup,
+    "country": country_lookup,
+    "ai_core_sector": lambda: taxonomy_lookup("ai_core_sectors"),
+    "integrative_sector": lambda: taxonomy_lookup("integrative_sectors"),
+}

@@ -17,7 +17,6 @@ from ieo.network import kernels
 from ieo.network.graph import ValueNetwork
 
 WHOLE, APPLICATION_LAYER = names.WHOLE_NETWORK, names.APPLICATION_SUBNETWORK
-APPLICATION_TECH_LAYER = "application"
 TECHNOLOGY_DIRECTIONS = {direction: f"technology_{direction}" for direction in names.TECHNOLOGY_DIRECTIONS}
 RELATION_ROLE, SAMPLE_ROLE = names.NODE_ROLES
 
@@ -172,7 +171,7 @@ def network_core(network: ValueNetwork, limit: int) -> tuple[pd.DataFrame, pd.Da
 def application_layer_network(network: ValueNetwork) -> ValueNetwork:
     """Report section V: the application-layer enterprises' relations and their end nodes;
     only application-layer enterprises are sample nodes there."""
-    application = (network.nodes["tech_layer"] == APPLICATION_TECH_LAYER).to_numpy() & network.nodes["is_sample"].to_numpy()
+    application = (network.nodes["tech_layer"] == names.APPLICATION_TECH_LAYER).to_numpy() & network.nodes["is_sample"].to_numpy()
     return network.restrict(application[network.source], application)
 
 

@@ -60,8 +60,8 @@ NAMED_COUNTERPART_MIX = {
 COMMUNITY_SIZE = 6
 LOCAL_REUSE = 0.35
 LOCAL_PEER = 0.2
-# Weighted-degree share a named sample gets from its own rows; the rest arrives as a counterpart.
-OWN_SHARE = 0.95
+# How a listed sample's own rows beyond its printed technology relations split by type.
+OWN_OTHER_RELATIONS = {"investment": 0.6, "work_experience": 0.25, "study_experience": 0.15}
 ENTERPRISE_PROVINCE_WEIGHTS = {
     "110000": 30, "440000": 20, "310000": 15, "330000": 10, "320000": 6, "370000": 2.5, "510000": 2,
     "420000": 2, "340000": 1.5, "350000": 1.5, "500000": 1.2, "610000": 1, "120000": 1, "430000": 1,

@@ -55,7 +55,6 @@ class Builder(Organisations, Relations, LinkersAndGovernment):
         self.named = reference_table("named_organizations")
         composition = report_table("report_sample_composition").astype({"edition": int, "subject_count": int})
         self.province_weights = Weighted(ENTERPRISE_PROVINCE_WEIGHTS)
-        self.sector_distributions = self._sector_distributions()
         self.report_counts = {(r.edition, r.subtype): r.subject_count for r in composition.itertuples()}
         self.countries = country_lookup()
         self.domestic = domestic_countries()
