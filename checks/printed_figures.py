@@ -11,7 +11,7 @@ import math
 
 from checks.outcome import CheckOutcome
 from ieo.index.weights import report_weights
-from ieo.reference import country_lookup, domestic_countries, report_table
+from ieo.reference import country_lookup, domestic_countries, organization_aliases, report_table
 
 
 def _numbers(frame, column):
@@ -62,6 +62,24 @@ def top10_countries_within_overseas_total() -> CheckOutcome:
     return CheckOutcome(not found, {"exceeding": found})
 
 
+def application_layer_within_whole_network() -> CheckOutcome:
+    """A sample's application-layer weighted degree is at most its whole-network one: the application-layer network is
+    a part of the whole. Where the whole-network top 30 omits a sample, its degree there is below the 30th's."""
+    degree = report_table("report_weighted_degree_top")
+    aliases = organization_aliases()
+    samples = degree[degree["node_role"] == "sample"].assign(
+        node=lambda f: [aliases.get(" ".join(label.casefold().split()), label.casefold()) for label in f["report_label"]])
+    whole = samples[samples["network"] == "whole"].set_index("node")["weighted_degree"].astype(int)
+    below = int(whole.min())
+    found = {}
+    for r in samples[samples["network"] == "application_layer"].itertuples():
+        ceiling = int(whole[r.node]) if r.node in whole.index else below
+        if int(r.weighted_degree) > ceiling:
+            found[r.report_label] = {"application_layer": int(r.weighted_degree),
+                                     "whole_network" if r.node in whole.index else "whole_network_30th": ceiling}
+    return CheckOutcome(not found, {"exceeding": found})
+
+
 def index_weights_add_up() -> CheckOutcome:
     """Every printed parent weight equals the sum of its children's (the report rounds to four decimals)."""
     _tree, rounding = report_weights()
@@ -75,5 +93,6 @@ PRINTED_FIGURE_CHECKS = {
     composition_totals_match_rows: "report_sample_totals",
     relation_counts_add_up: "report_relation_summary",
     top10_countries_within_overseas_total: "report_technology_relations_top10",
+    application_layer_within_whole_network: "report_weighted_degree_top",
     index_weights_add_up: "index_weights",
 }

@@ -15,6 +15,7 @@ from ieo.network.graph import NetworkInputError, ValueNetwork, build_value_netwo
 from ieo.network.tables import (
     NetworkOptions,
     application_layer_network,
+    competition_ranks,
     ego_distribution,
     network_core,
     network_statistics,
@@ -59,9 +60,9 @@ def test_hand_computed_triangle_with_tail():
 
 
 def test_network_core_keeps_the_top_nodes_and_the_pairs_among_them():
-    # weighted degree: A 3 (B twice, C), B 3 (A twice, C), C 3 (A, B, D), D 1; ties in org_id order
+    # weighted degree: A 3 (B twice, C), B 3 (A twice, C), C 3 (A, B, D), D 1; ties share a rank, listed in org_id order
     nodes, edges = network_core(network_from_edges(TRIANGLE_WITH_TAIL, samples=("A", "B", "C")), 3)
-    assert nodes[["rank", "org_id", "weighted_degree"]].values.tolist() == [[1, "A", 3], [2, "B", 3], [3, "C", 3]]
+    assert nodes[["rank", "org_id", "weighted_degree"]].values.tolist() == [[1, "A", 3], [1, "B", 3], [1, "C", 3]]
     nodes, edges2 = network_core(network_from_edges(TRIANGLE_WITH_TAIL + [("D", "E", "investment")] * 3), 2)
     assert nodes["org_id"].tolist() == ["D", "A"] and edges2.empty  # D: 4 relations; no D-A relation
     assert edges.values.tolist() == [["A", "B", 2], ["A", "C", 1], ["B", "C", 1]]  # C-D leaves with D
@@ -153,10 +154,20 @@ def test_weighted_degree_counts_every_relation_at_both_ends():
         {"node_role": "relation", "rank": 1, "org_id": "C", "name": "org C", "org_type": "enterprise", "weighted_degree": 3},
         {"node_role": "relation", "rank": 2, "org_id": "D", "name": "org D", "org_type": "enterprise", "weighted_degree": 1},
         {"node_role": "sample", "rank": 1, "org_id": "A", "name": "org A", "org_type": "enterprise", "weighted_degree": 3},
-        {"node_role": "sample", "rank": 2, "org_id": "B", "name": "org B", "org_type": "enterprise", "weighted_degree": 3},
+        {"node_role": "sample", "rank": 1, "org_id": "B", "name": "org B", "org_type": "enterprise", "weighted_degree": 3},
     ]
     graph = network.to_networkx()
     assert dict(graph.degree()) == {"A": 3, "B": 3, "C": 3, "D": 1}  # networkx agrees
+
+
+def test_top_lists_rank_ties_as_the_marts_do_and_keep_ties_at_the_cut():
+    # relation nodes X 3, Y 3, Z 3, W 1 and V 2: a top 2 keeps all three tied at 3, ranked 1, 1, 1
+    edges = [("A", x, "investment") for x in ("X", "X", "X", "Y", "Y", "Y", "Z", "Z", "Z", "W", "V", "V")]
+    top = weighted_degree_top(network_from_edges(edges, samples=("A",)), limit=2)
+    relation = top[top["node_role"] == "relation"]
+    assert relation[["rank", "org_id", "weighted_degree"]].values.tolist() == [[1, "X", 3], [1, "Y", 3], [1, "Z", 3]]
+    assert competition_ranks(np.array([9, 7, 7, 5, 5, 5, 1])).tolist() == [1, 2, 2, 4, 4, 4, 7]
+    assert competition_ranks(np.array([], dtype=int)).tolist() == []
 
 
 def test_technology_io_top_counts_the_sample_side():

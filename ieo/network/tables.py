@@ -14,7 +14,7 @@ import pandas as pd
 from ieo import names
 from ieo.engine import Engine
 from ieo.network import kernels
-from ieo.network.graph import ValueNetwork
+from ieo.network.graph import Projection, ValueNetwork
 
 WHOLE, APPLICATION_LAYER = names.WHOLE_NETWORK, names.APPLICATION_SUBNETWORK
 TECHNOLOGY_DIRECTIONS = {direction: f"technology_{direction}" for direction in names.TECHNOLOGY_DIRECTIONS}
@@ -57,6 +57,19 @@ STATISTICS: dict[str, tuple[str, str]] = {
 STATISTICS_COLUMNS = ["network", "statistic", "label", "value", "method", "ci_low", "ci_high", "sample_size", "definition"]
 
 
+def largest_component_path_length(largest: Projection, options: NetworkOptions) -> kernels.PathLengthResult:
+    """The average path length as the statistics table states it: exact up to a size, estimated above."""
+    return kernels.average_path_length(
+        largest, options.exact_path_length_max_nodes, options.path_length_sample_sources, options.path_length_seed
+    )
+
+
+def path_length_of(projection: Projection, options: NetworkOptions) -> float:
+    """The average path length of a projection's largest component."""
+    membership = kernels.component_membership(kernels.to_igraph(projection))
+    return largest_component_path_length(kernels.induced(projection, membership == 0)[0], options).value
+
+
 def network_statistics(network: ValueNetwork, name: str, options: NetworkOptions) -> pd.DataFrame:
     """The report's statistics table, with the variants and the component it was measured on."""
     n, e = network.node_count, network.relation_count
@@ -66,9 +79,7 @@ def network_statistics(network: ValueNetwork, name: str, options: NetworkOptions
     degree = projection.degree()
     membership = kernels.component_membership(graph)
     largest, _ = kernels.induced(projection, membership == 0)
-    path = kernels.average_path_length(
-        largest, options.exact_path_length_max_nodes, options.path_length_sample_sources, options.path_length_seed
-    )
+    path = largest_component_path_length(largest, options)
     values = {
         "sample_nodes": network.sample_count,
         "graph_nodes": n,
@@ -103,24 +114,34 @@ def network_statistics(network: ValueNetwork, name: str, options: NetworkOptions
 
 
 def top_positions(values: np.ndarray, mask: np.ndarray, limit: int) -> np.ndarray:
-    """Positions of the ``limit`` masked nodes with the largest ``values``, largest first.
+    """Positions of the ``limit`` masked nodes with the largest ``values``, largest first, and of any node tied with
+    the last of them (ties at the cut are kept, as the marts keep them).
 
-    Ties go to the lower position, which is org_id order (``build_value_network`` sorts nodes).
+    Ties are listed in position order, which is org_id order (``build_value_network`` sorts nodes).
     Candidates are cut to the values at or above the limit-th largest in O(n) before sorting,
     so a top 30 of millions of nodes costs one partition.
     """
     candidates = np.flatnonzero(mask)
     scores = values[candidates]
     if len(candidates) > limit:
-        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit] if limit else np.inf
         keep = scores >= threshold
         candidates, scores = candidates[keep], scores[keep]
-    return candidates[np.lexsort((candidates, -scores))][:limit]
+    return candidates[np.lexsort((candidates, -scores))]
+
+
+def competition_ranks(ordered: np.ndarray) -> np.ndarray:
+    """Ranks of values sorted largest first, ties sharing the best rank (1, 2, 2, 4), as SQL's rank() gives them."""
+    ordered = np.asarray(ordered)
+    if not len(ordered):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    return np.maximum.accumulate(np.where(starts, np.arange(1, len(ordered) + 1), 0))
 
 
 def _ranked(nodes: pd.DataFrame, values: np.ndarray, mask: np.ndarray, column: str, limit: int) -> pd.DataFrame:
     positions = top_positions(values, mask, limit)
-    return nodes.iloc[positions].assign(**{column: values[positions], "rank": np.arange(1, len(positions) + 1)})
+    return nodes.iloc[positions].assign(**{column: values[positions], "rank": competition_ranks(values[positions])})
 
 
 def weighted_degree_top(network: ValueNetwork, limit: int) -> pd.DataFrame:
@@ -154,9 +175,9 @@ def network_core(network: ValueNetwork, limit: int) -> tuple[pd.DataFrame, pd.Da
     between the two, so the report can draw the core without the whole graph.
     """
     degree = network.weighted_degree()
-    positions = top_positions(degree, np.ones(network.node_count, dtype=bool), limit)
+    positions = top_positions(degree, np.ones(network.node_count, dtype=bool), limit)[:limit]  # a drawing's nodes
     nodes = network.nodes.iloc[positions][["org_id", "name", "org_type", "is_sample"]].assign(
-        weighted_degree=degree[positions], rank=np.arange(1, len(positions) + 1))
+        weighted_degree=degree[positions], rank=competition_ranks(degree[positions]))
     inside = np.zeros(network.node_count, dtype=bool)
     inside[positions] = True
     keep = inside[network.source] & inside[network.target]
@@ -216,7 +237,7 @@ def ego_distribution(network: ValueNetwork, focal: pd.DataFrame, label: str, opt
                 focal_org_id=nodes.at[row.node, "org_id"],
                 focal_name=nodes.at[row.node, "name"],
                 direction=direction,
-                rank=np.arange(1, len(counts) + 1),
+                rank=competition_ranks(counts["relation_count"].to_numpy()),
                 share=counts["relation_count"] / len(known) if len(known) else np.nan,
                 known_relations=len(known),
             ))

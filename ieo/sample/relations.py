@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from dataclasses import dataclass
+
+import pandas as pd
 
 from ieo import contract as c
 from ieo.names import APPLICATION_SUBNETWORK as APPLICATION_LAYER
 from ieo.names import APPLICATION_TECH_LAYER, TECHNOLOGY_DIRECTIONS
 from ieo.names import WHOLE_NETWORK as WHOLE
+from ieo.network import kernels
+from ieo.network.graph import Projection, project_undirected
+from ieo.network.tables import NetworkOptions, path_length_of
 from ieo.reference import DIMENSION_LOOKUPS, report_table, taxonomy_lookup
 from ieo.sample.allocation import Bound, allocate
 from ieo.sample.calibration import (
@@ -19,6 +24,10 @@ from ieo.sample.calibration import (
     FIRST_RELATION_YEAR,
     LATEST,
     LOCAL_PEER,
+    LISTED_SHARING,
+    PATH_LENGTH_ATTEMPTS,
+    PATH_LENGTH_CLOSE_ENOUGH,
+    PATH_LENGTH_PER_SHARING,
     LOCAL_REUSE,
     MONEY_DOMESTIC_SHARE,
     NAMED_COUNTERPART_MIX,
@@ -35,6 +44,8 @@ from ieo.sample.records import (
     scaled,
 )
 
+CEILING_HEADROOM = 15  # rows an unlisted sample may still receive from other samples (at scale 1)
+CALIBRATION_ROUNDS = 3  # closing triangles also adds a little to the linked samples' own clustering
 APPLICATION, OTHER = "application", "other"  # the layer of the sample sending a row to a named counterpart
 TECHNOLOGY_DIRECTION = {f"technology_{d}": i for i, d in enumerate(TECHNOLOGY_DIRECTIONS)}
 
@@ -51,13 +62,50 @@ class Relations:
     """Builds the relations (a part of ``ieo.sample.generator.Builder``)."""
 
     def build_relations(self) -> None:
+        """Build the relations until the network's average path length is the report's, from the same random state.
+
+        The path length falls as the listed enterprises share more of their counterparts (LISTED_SHARING); each
+        attempt corrects the sharing by the slope between the last two attempts (PATH_LENGTH_PER_SHARING at
+        first), and the attempt closest to the report is kept."""
+        target = report_network_statistic("average_path_length")
+        start, attempts = self._snapshot(), []
+        sharing = LISTED_SHARING
+        for attempt in range(PATH_LENGTH_ATTEMPTS):
+            if attempt:
+                self._restore(start)
+            self._build_relations(sharing)
+            measured = path_length_of(self._projection(self.world.relations), NetworkOptions())
+            attempts.append((abs(measured - target), attempt, sharing, measured, self._snapshot()))
+            if abs(measured - target) <= PATH_LENGTH_CLOSE_ENOUGH:
+                break
+            slope = PATH_LENGTH_PER_SHARING
+            if len(attempts) > 1 and attempts[-1][2] != attempts[-2][2]:
+                secant = (attempts[-1][3] - attempts[-2][3]) / (attempts[-1][2] - attempts[-2][2])
+                slope = secant if secant < 0 else slope
+            sharing = min(max(sharing + (target - measured) / slope, 0.0), 1.0)
+        self._restore(min(attempts)[-1])
+
+    def _snapshot(self) -> tuple:
+        """What building the relations changes: the random state, the organisations, the relations."""
+        return (self.rng.getstate(), dict(self.world.orgs), list(self.world.relations), list(getattr(self, "_generated", [])),
+                self._name_counter)
+
+    def _restore(self, snapshot: tuple) -> None:
+        state, orgs, relations, generated, self._name_counter = snapshot
+        self.rng.setstate(state)
+        self.world.orgs, self.world.relations, self._generated = dict(orgs), list(relations), list(generated)
+
+    def _build_relations(self, sharing: float) -> None:
         rng = self.rng
+        self._sharing = sharing
+        self._own_rows: Counter[str] = Counter()
         summary = report_table("report_relation_summary").set_index("relation_type")
         enterprises = [r["org_id"] for r in self.world.enterprises]
         founded = {r["org_id"]: r["founded_year"] for r in self.world.enterprises}
         activity = self._activity(enterprises)
         self._plan = self._named_plan()
         self._top10 = self._printed_top10()
+        self._listed = {self.named_orgs[key].org_id for key, quota in self._plan.own.items() if quota}
         self._generated: list[Org] = []
         self._old_enough = {r["org_id"] for r in self.world.enterprises if r["founded_year"] < LATEST}
         rows: list[Relation] = []
@@ -83,6 +131,7 @@ class Relations:
         self._fix_latest_counts(rows, summary)
         self._assign_named_counterparts(rows)
         self._assign_counterparts(rows)
+        self._calibrate_network(rows)
         self._assign_counterpart_attributes(rows)
         rows.sort(key=lambda r: (r.year, r.relation_type, r.sample_id, r.counterpart_id))
         self.world.relations = rows
@@ -173,10 +222,42 @@ class Relations:
         others = [e for e in enterprises if e not in named_ids]
         if rtype == "technology_output":
             samples += others  # every sampled enterprise has at least one relation: it is a network node
-        remaining = max(total - len(samples), 0)
-        weights = [activity[e] for e in others]
-        samples += self.rng.choices(others, weights=weights, k=remaining)
+        samples += self._draw_capped(others, activity, max(total - len(samples), 0), rtype)
         return samples[:total]
+
+    def _draw_capped(self, others: list[str], activity: dict[str, float], count: int, rtype: str) -> list[str]:
+        """``count`` rows drawn by activity among samples the report does not list, none of which may climb onto
+        a printed list: a draw past a sample's ceiling goes to another sample."""
+        ceiling = self._ceilings()
+        layer = {e["org_id"]: e["tech_layer"] for e in self.world.enterprises}
+        room = {e: min(ceiling.get(rtype, count), ceiling[layer[e] == APPLICATION_TECH_LAYER] - self._own_rows[e])
+                for e in others}
+        drawn: Counter[str] = Counter()
+        while count > 0:
+            open_ = [e for e in others if room[e] > drawn[e]]
+            if not open_:
+                break
+            for e in self.rng.choices(open_, weights=[activity[e] for e in open_], k=count):
+                if drawn[e] < room[e]:
+                    drawn[e] += 1
+                    count -= 1
+        for e, k in drawn.items():
+            self._own_rows[e] += k
+        return [e for e in others for _ in range(drawn[e])]
+
+    def _ceilings(self) -> dict:
+        """Below what the report's lists print last, less CEILING_HEADROOM for rows received from other samples:
+        the rows of a technology type (lists of technology input and output), and all rows, keyed by whether the
+        sample is in the application layer (its list) or not (the whole network's)."""
+        degree = report_table("report_weighted_degree_top").astype({"weighted_degree": int})
+        io = report_table("report_technology_io_top30").astype({"relation_count": int})
+        samples = degree[degree.node_role == "sample"]
+        last = {network: scaled(group.weighted_degree.min(), self.scale) for network, group in samples.groupby("network")}
+        ceilings: dict = {f"technology_{d}": scaled(group.relation_count.min(), self.scale) - 1
+                          for d, group in io.groupby("direction")}
+        ceilings[True] = last[APPLICATION_LAYER] - 1 - scaled(CEILING_HEADROOM, self.scale)
+        ceilings[False] = last[WHOLE] - 1 - scaled(CEILING_HEADROOM, self.scale)
+        return ceilings
 
     def _assign_named_counterparts(self, rows: list[Relation]) -> None:
         """Each named organisation receives the rows the plan gives it, from samples of the planned layer.
@@ -189,7 +270,7 @@ class Relations:
         free: dict[tuple, list[Relation]] = defaultdict(list)
         for r in rows:
             group = APPLICATION if layer[r.sample_id] == APPLICATION_TECH_LAYER else OTHER
-            free[(r.relation_type, r.domestic, group)].append(r)
+            free[(r.relation_type, r.domestic, group, r.sample_id in self._listed)].append(r)
         for group in free.values():
             self.rng.shuffle(group)
         room = {(dimension, value, d): bounds[d] for dimension, table in self._top10.items()
@@ -197,22 +278,32 @@ class Relations:
         for key, receives in self._plan.incoming.items():
             org = self.named_orgs[key]
             counted = [(dimension, value) for dimension, value in self._dimension_values(org).items() if value]
-            domestic = org.country in self.domestic
+            domestic, mix = org.country in self.domestic, NAMED_COUNTERPART_MIX[org.org_type]
             for group, count in receives.items():
-                for rtype, k in largest_remainder(count, NAMED_COUNTERPART_MIX[org.org_type]).items():
-                    pool, passed = free[(rtype, domestic, group)], []
-                    while pool and k > 0:
-                        r = pool.pop()
-                        d = TECHNOLOGY_DIRECTION.get(r.relation_type) if r.year == LATEST else None
-                        keys = [(dimension, value, d) for dimension, value in counted] if d is not None else []
-                        if r.sample_id == org.org_id or any(room.get(x, 0) <= 0 for x in keys):
-                            passed.append(r)
-                            continue
-                        for x in keys:
-                            room[x] -= 1
-                        r.counterpart_id = org.org_id
-                        k -= 1
-                    pool.extend(passed)
+                for rtype, k in largest_remainder(count, mix).items():
+                    # the other samples' rows of this type, then of its other types; the listed leaders' rows,
+                    # which shorten the network's paths, only when those run out
+                    kinds = [rtype, *(t for t in mix if t != rtype)]
+                    for listed, kind in [(listed, kind) for listed in (False, True) for kind in kinds]:
+                        k = self._take(free[(kind, domestic, group, listed)], org, counted, room, k)
+    @staticmethod
+    def _take(pool: list[Relation], org: Org, counted: list[tuple[str, str]], room: dict, wanted: int) -> int:
+        """Give ``org`` up to ``wanted`` rows of ``pool`` (not its own, and only while its values have room in the
+        top-10 tables); returns how many it still wants."""
+        passed = []
+        while pool and wanted > 0:
+            r = pool.pop()
+            d = TECHNOLOGY_DIRECTION.get(r.relation_type) if r.year == LATEST else None
+            keys = [(dimension, value, d) for dimension, value in counted] if d is not None else []
+            if r.sample_id == org.org_id or any(room.get(x, 0) <= 0 for x in keys):
+                passed.append(r)
+                continue
+            for x in keys:
+                room[x] -= 1
+            r.counterpart_id = org.org_id
+            wanted -= 1
+        pool.extend(passed)
+        return wanted
 
     def _top10_bounds(self, printed: dict[str, list[int | None]]) -> dict[str, list[int]]:
         """What a value may receive per direction: its printed count, or one less than the printed tenth."""
@@ -278,8 +369,9 @@ class Relations:
                     used.add(choice)
                     continue
             new_probability = (target_nodes - len(used)) / remaining_rows
-            local = local_pool[(home, kind, r.domestic)]
-            glob = global_pool[(kind, r.domestic)]
+            private = r.sample_id in self._listed and rng.random() >= self._sharing
+            local = local_pool[(r.sample_id if private else home, kind, r.domestic)]
+            glob = [] if private else global_pool[(kind, r.domestic)]
             if rng.random() >= new_probability and (local or glob):
                 source = local if local and (rng.random() < LOCAL_REUSE or not glob) else glob
                 choice = rng.choice(source)
@@ -287,9 +379,100 @@ class Relations:
                 choice = self._new_counterpart(kind, r.domestic).org_id
             r.counterpart_id = choice
             local.append(choice)
-            if choice not in used:
+            if choice not in used and not private:
                 glob.append(choice)  # the global pool holds each organisation once: no runaway hubs
             used.add(choice)
+
+    def _calibrate_network(self, rows: list[Relation]) -> None:
+        """Bring the average clustering to the report's and the node count to it exactly, without touching the
+        named organisations' rows.
+
+        Average clustering is a sum over nodes divided by the node count; almost all of it comes from
+        counterparts shared by two samples that are linked to each other. Each closure makes one more such
+        counterpart: a sample gives up a counterpart of its own to share one of a linked sample's. Then
+        rows move between generated counterparts of the same sample (a counterpart seen twice by one sample
+        lends one row to a new counterpart, or a lone counterpart joins its sibling) until the node count is
+        the report's; neither move changes whom any organisation is linked to, so neither changes the clustering.
+        """
+        target_nodes = scaled(report_network_statistic("graph_nodes"), self.scale)
+        wanted = report_network_statistic("average_clustering") * target_nodes
+        for _ in range(CALIBRATION_ROUNDS):
+            missing = int(round(wanted - self._clustering_sum(rows)))
+            if missing <= 0:
+                break
+            self._close_triangles(rows, missing)
+        self._set_node_count(rows, target_nodes)
+
+    @staticmethod
+    def _projection(rows: list[Relation]) -> Projection:
+        codes, _ = pd.factorize(pd.Series([r.sample_id for r in rows] + [r.counterpart_id for r in rows]))
+        return project_undirected(int(codes.max()) + 1, codes[:len(rows)], codes[len(rows):])
+
+    def _clustering_sum(self, rows: list[Relation]) -> float:
+        return float(kernels.local_clustering(kernels.to_igraph(self._projection(rows))).sum())
+
+    def _generated_rows(self, rows: list[Relation]) -> dict[str, list[Relation]]:
+        """The rows of each generated counterpart (named and sampled counterparts are never moved)."""
+        generated = {org.org_id for org in self._generated}
+        by_counterpart: dict[str, list[Relation]] = defaultdict(list)
+        for r in rows:
+            if r.counterpart_id in generated:
+                by_counterpart[r.counterpart_id].append(r)
+        return by_counterpart
+
+    def _close_triangles(self, rows: list[Relation], count: int) -> None:
+        """``count`` times: for two linked samples A and B, B's lone counterpart d gives its row to A's lone
+        counterpart c of the same kind, so that c is shared by A and B (a closed triangle) and d is gone."""
+        by_counterpart = self._generated_rows(rows)
+        lone: dict[tuple, list[Relation]] = defaultdict(list)  # (sample, kind, domestic) -> rows of lone counterparts
+        for org_id, its_rows in by_counterpart.items():
+            if len(its_rows) == 1:
+                r = its_rows[0]
+                lone[(r.sample_id, self.world.orgs[org_id].org_type, r.domestic)].append(r)
+        enterprises = {e["org_id"] for e in self.world.enterprises}
+        pairs = sorted({tuple(sorted((r.sample_id, r.counterpart_id))) for r in rows
+                        if r.counterpart_id in enterprises and r.sample_id != r.counterpart_id})
+        self.rng.shuffle(pairs)
+        kinds = sorted({key[1:] for key in lone})
+        while count > 0:
+            closed = 0
+            for a, b in pairs:
+                for kind in kinds:
+                    mine, theirs = lone.get((a, *kind)), lone.get((b, *kind))
+                    if mine and theirs and count > 0:
+                        keep, give = mine.pop(), theirs.pop()
+                        self._generated.remove(self.world.orgs[give.counterpart_id])
+                        give.counterpart_id = keep.counterpart_id
+                        count -= 1
+                        closed += 1
+                        break
+            if not closed:
+                break
+
+    def _set_node_count(self, rows: list[Relation], target: int) -> None:
+        """Split off or merge generated counterparts within one sample until the network has ``target`` nodes."""
+        nodes = {r.sample_id for r in rows} | {r.counterpart_id for r in rows}
+        by_counterpart = self._generated_rows(rows)
+        gap = target - len(nodes)
+        if gap > 0:  # a counterpart a sample reaches twice lends one of the two rows to a new counterpart
+            repeated = [r for its_rows in by_counterpart.values() for r in its_rows[1:]
+                        if sum(x.sample_id == r.sample_id for x in its_rows) > 1]
+            self.rng.shuffle(repeated)
+            for r in repeated[:gap]:
+                r.counterpart_id = self._new_counterpart(self.world.orgs[r.counterpart_id].org_type, r.domestic).org_id
+        elif gap < 0:  # a lone counterpart joins its sibling: same sample, same kind
+            siblings: dict[tuple, list[Relation]] = defaultdict(list)
+            for org_id, its_rows in by_counterpart.items():
+                if len(its_rows) == 1:
+                    r = its_rows[0]
+                    siblings[(r.sample_id, self.world.orgs[org_id].org_type, r.domestic)].append(r)
+            merges = [group for group in siblings.values() if len(group) > 1]
+            for group in merges:
+                while len(group) > 1 and gap < 0:
+                    give = group.pop()
+                    self._generated.remove(self.world.orgs[give.counterpart_id])
+                    give.counterpart_id = group[0].counterpart_id
+                    gap += 1
 
     def _assign_counterpart_attributes(self, rows: list[Relation]) -> None:
         """Province, country and sectors of the generated counterparts, so that the edition year's technology
