@@ -139,7 +139,8 @@ def run_edition(paths: dict, *extra: str) -> int:
 # browser when it opens a page in Chromium; unit otherwise. `make test-fast` runs the unit tier.
 E2E_FIXTURES = {"dbt_manifest", "sample_warehouse", "sample_network_tables", "released"}
 E2E_MODULES = {"test_bad_input", "test_write_audit_publish", "test_loading", "test_backfill", "test_verify",
-               "test_bad_inputs_corpus", "test_marts_hand_fixture", "test_marts_report", "test_dbt_quality"}
+               "test_bad_inputs_corpus", "test_marts_hand_fixture", "test_marts_report", "test_dbt_quality",
+               "test_fidelity"}
 
 
 def pytest_collection_modifyitems(items):

