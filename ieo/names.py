@@ -177,7 +177,7 @@ REPORT_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "rank_uncertainty": ("province_code", "nominal_rank", "median_rank", "p05_rank", "p95_rank"),
     },
     "reconciliation": {"reconciliation": ("figure", "report_table", "report_value", "computed_value", "rel_diff",
-                                          "status")},
+                                          "status", "known_discrepancy")},
     "quality": {},
 }
 # Values the report selects on: each must occur in the release it reads.

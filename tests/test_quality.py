@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from checks.printed_figures import (
+    application_layer_within_whole_network,
     composition_totals_match_rows,
     index_weights_add_up,
     relation_counts_add_up,
@@ -37,6 +38,9 @@ def test_the_report_checks_flag_each_known_inconsistency():
     assert countries.found["exceeding"] == {"input": {"top10_overseas_sum": 210, "overseas_relations": 204}}
     weights = index_weights_add_up()
     assert set(weights.found["rounding_differences"]) == {"academic_ecology", "international_openness"}
+    layers = application_layer_within_whole_network()  # report: Didi 245 / Didi Taxi 264; Tongdun 222, whole 30th 179
+    assert layers.found["exceeding"] == {"Didi Taxi": {"application_layer": 264, "whole_network": 245},
+                                         "Tongdun Technology": {"application_layer": 222, "whole_network_30th": 179}}
 
 
 @pytest.mark.parametrize(

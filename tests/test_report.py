@@ -31,6 +31,34 @@ def test_year_over_year_change_is_matched_by_key_and_new_rows_are_marked():
     assert with_previous(current, None, ["code"], "n")["change"].isna().all()
 
 
+def test_a_printed_table_is_followed_by_the_figures_where_it_differs_from_the_report():
+    from types import SimpleNamespace
+
+    from ieo.report.blocks import Section, Table
+    from ieo.report.sections.appendices import beside_printed_tables, reconciliation_section
+
+    reconciliation = pd.DataFrame({
+        "figure": ["2019/relation_summary/technology_input/relation_count", "2019/relation_summary/financing/relation_count",
+                   "2019/technology_io/input/Baidu", "2019/sample_totals/all"],
+        "report_table": ["summary", "summary", "io", "totals"], "report_value": [1095.0, 435.0, 149.0, 5554.0],
+        "computed_value": [1095.0, 430.0, None, 4901.0], "rel_diff": [0.0, 5 / 435, None, 653 / 5554],
+        "status": ["exact", "close", "missing", "mismatch"], "known_discrepancy": [None, None, None, "sample_total_2019"]})
+    release = SimpleNamespace(tables={"reconciliation": reconciliation}, manifest={})
+    summary, io_top, other = (Table("Relations", ["a"], [["1"]], figures="relation_summary"),
+                              Table("Inputs", ["a"], [["1"]], figures="technology_io/output"), Table("Other", ["a"], []))
+    sections = [Section("s", "S", [summary, "text", io_top, other])]
+    beside_printed_tables(sections, release)
+    blocks = sections[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Table", "Table", "str", "Table", "Table"]  # only after "Relations"
+    assert blocks[1].rows == [["financing/relation_count", "435.0000", "430.0000", "1.15%", "close", ""]]
+    appendix = reconciliation_section(release)
+    headings = [b.text for b in appendix.blocks if type(b).__name__ == "Subheading"]
+    assert headings == ["Mismatch (1)", "Missing (1)", "Close (1)", "Exact (1)"]  # what differs first
+    mismatch = appendix.blocks[appendix.blocks.index(next(b for b in appendix.blocks if getattr(b, "text", "") ==
+                                                          "Mismatch (1)")) + 1]
+    assert mismatch.rows[0][0] == "sample_totals/all" and mismatch.rows[0][-1].startswith("sample_total_2019: ")
+
+
 def test_weights_tree_lists_every_node_under_its_parent():
     weights = pd.DataFrame({
         "node_id": ["p1", "p2", "s1", "i1", "i2"], "level": [1, 1, 2, 3, 3], "parent_id": [None, None, "p1", "s1", "s1"],

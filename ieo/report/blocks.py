@@ -21,6 +21,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     note: str = ""
+    figures: str = ""  # the reconciliation figures it shows (their id prefix), when the 2020 report prints it
 
     @property
     def numeric(self) -> list[bool]:
@@ -77,11 +78,13 @@ def change(value, places: int = 0) -> str:
     return f"{float(value):+,.{places}f}" if float(value) else "0"
 
 
-def table(caption: str, frame: pd.DataFrame, columns: list[tuple[str, str, object]], note: str = "") -> Table:
-    """``columns``: (header, column, formatter) for each shown column, in order."""
+def table(caption: str, frame: pd.DataFrame, columns: list[tuple[str, str, object]], note: str = "",
+          figures: str = "") -> Table:
+    """``columns``: (header, column, formatter) for each shown column, in order. ``figures``: the id prefix of the
+    reconciliation figures of a table the 2020 report prints, so the report can show where it differs."""
     rows = [[fmt(row[column]) if fmt else str(row[column]) for _header, column, fmt in columns]
             for _, row in frame.iterrows()]
-    return Table(caption, [header for header, _c, _f in columns], rows, note)
+    return Table(caption, [header for header, _c, _f in columns], rows, note, figures)
 
 
 def with_previous(current: pd.DataFrame, previous: pd.DataFrame | None, keys: list[str], value: str) -> pd.DataFrame:

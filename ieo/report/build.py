@@ -42,7 +42,7 @@ def build_sections(release: PublishedRelease, history: dict[int, PublishedReleas
         earlier = {edition: r.section(section) for edition, r in history.items()}
         return release.section(section), earlier, earlier.get(release.edition - 1)
 
-    return [
+    sections = [
         composition.composition_section(*view(composition.SECTION_ID)[:2]),
         foundation.foundation_section(*view(foundation.SECTION_ID)[::2]),
         network.network_section(*view(network.SECTION_ID)[::2]),
@@ -52,6 +52,8 @@ def build_sections(release: PublishedRelease, history: dict[int, PublishedReleas
         appendices.reconciliation_section(view(appendices.RECONCILIATION_ID)[0]),
         appendices.quality_section(view(appendices.QUALITY_ID)[0], release.manifest.get("run", {}).get("raw_data_docs")),
     ]
+    appendices.beside_printed_tables(sections, view(appendices.RECONCILIATION_ID)[0])
+    return sections
 
 
 def render_report(release_dir: Path) -> str:

@@ -34,7 +34,8 @@ def composition_section(release: PublishedRelease, history: dict[int, PublishedR
         + (f"Editions shown: {', '.join(map(str, editions))}." if len(editions) > 1 else "Only this edition is published.")
     )
     section.blocks.append(table("Sample composition by edition", wide, columns,
-                                note="Totals per edition: " + ", ".join(f"{e}: {t:,}" for e, t in totals.items())))
+                                note="Totals per edition: " + ", ".join(f"{e}: {t:,}" for e, t in totals.items()),
+                                figures="sample_"))
     labels = wide["subject_type"] + " / " + wide["subtype"]
     section.blocks.append(charts.grouped_bars("composition", "Subjects by kind and edition",
                                               wide.set_index(labels)[editions], "subjects"))

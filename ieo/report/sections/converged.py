@@ -8,6 +8,7 @@ from ieo.report.blocks import (
     percent,
     table,
 )
+from ieo import names
 from ieo.report.reader import PublishedRelease
 
 SECTION_ID = "converged"
@@ -21,7 +22,8 @@ def converged_section(release: PublishedRelease) -> Section:
     for role, caption in (("sample", "Application layer: top 15 sample nodes"),
                           ("relation", "Application layer: top 15 relation nodes")):
         section.blocks.append(table(caption, application[application["node_role"] == role], [
-            ("rank", "rank", None), ("organisation", "name", None), ("weighted degree", "weighted_degree", count)]))
+            ("rank", "rank", None), ("organisation", "name", None), ("weighted degree", "weighted_degree", count)],
+            figures=f"weighted_degree/{names.APPLICATION_SUBNETWORK}/{role}"))
     for table_id, label in (("ego_technology_regions_top5", "region"), ("ego_technology_industries_top5", "industry")):
         ego = t[table_id]
         for (focal, direction), part in ego.groupby(["focal_name", "direction"], sort=True):

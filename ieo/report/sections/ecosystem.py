@@ -23,7 +23,8 @@ def ecosystem_section(release: PublishedRelease) -> Section:
     section.blocks.append(table("Relations by group: domestic and overseas", summary, [
         ("group", "relation_group", None), ("relation", "relation_type", None), ("relations", "relation_count", count),
         ("domestic", "domestic_count", count), ("overseas", "overseas_count", count),
-        ("domestic share", "domestic_share", percent), ("overseas share", "overseas_share", percent)]))
+        ("domestic share", "domestic_share", percent), ("overseas share", "overseas_share", percent)],
+        figures="relation_summary"))
     for dimension, table_id, title in (
         ("province", "technology_relations_by_province_top10", "provinces"),
         ("country", "technology_relations_by_country_top10", "countries and regions"),
@@ -36,7 +37,8 @@ def ecosystem_section(release: PublishedRelease) -> Section:
             part = frame[frame["direction"] == direction]
             section.blocks.append(table(f"Technology {direction}: top 10 {title}", part, [
                 ("rank", "relation_rank", None), (dimension.replace("_", " "), "label", None),
-                ("relations", "relation_count", count), ("share", "share_of_direction", percent)]))
+                ("relations", "relation_count", count), ("share", "share_of_direction", percent)],
+                figures=f"{table_id}/{direction}"))
             if dimension in ("province", "country"):
                 section.blocks.append(charts.bar_chart(f"technology_{direction}_{dimension}",
                                                        f"Technology {direction} relations: top 10 {title}",

@@ -75,7 +75,8 @@ def foundation_section(release: PublishedRelease, previous: PublishedRelease | N
                                            financing["share_of_amount"].tolist(), "share of amount", percent=True))
     layers = t["enterprise_by_tech_layer"]
     section.blocks.append(table("Technology layers", layers, [
-        ("layer", "tech_layer", None), ("enterprises", "enterprise_count", count), ("share", "share_of_enterprises", percent)]))
+        ("layer", "tech_layer", None), ("enterprises", "enterprise_count", count), ("share", "share_of_enterprises", percent)],
+        figures="enterprise_by_tech_layer"))
     core = t["core_technology_distribution"]
     core_names = labels("core_technologies")
     for scope, layers in names.CORE_TECHNOLOGY_SCOPES.items():
@@ -93,7 +94,8 @@ def foundation_section(release: PublishedRelease, previous: PublishedRelease | N
     section.blocks.append(_province_bar(t["patents_by_province_top200"], "patent_count", "patents_by_province",
                                         "Patents of the top-200 patent holders by province", "patents"))
     section.blocks.append(table("Top 20 listed companies by R&D intensity", t["rd_intensity_top20_listed"], [
-        ("rank", "rd_rank", None), ("company", "name", None), ("R&D intensity", "rd_intensity", percent)]))
+        ("rank", "rd_rank", None), ("company", "name", None), ("R&D intensity", "rd_intensity", percent)],
+        figures="rd_intensity"))
 
     section.blocks.append(Subheading("2. Academic ecosystem: universities and non-university research institutes"))
     section.blocks.append(_province_bar(t["institutions_by_province"], "university_count", "universities_by_province",
