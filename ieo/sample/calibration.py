@@ -68,6 +68,7 @@ LISTED_SHARING = 0.17
 PATH_LENGTH_PER_SHARING = -0.7  # measured: 4.46 at 0.12, 4.41 at 0.17, 4.37 at 0.22 (median of seeds)
 PATH_LENGTH_ATTEMPTS = 4  # builds of the relations at most, each corrected by the last (Relations.build_relations)
 PATH_LENGTH_CLOSE_ENOUGH = 0.01  # a third of the tolerance the report's figure is held to
+LARGE_SCALE = 10  # from this scale the leaders share nothing and one build is kept (it measures 4.36-4.41)
 # How a listed sample's own rows beyond its printed technology relations split by type.
 OWN_OTHER_RELATIONS = {"investment": 0.6, "work_experience": 0.25, "study_experience": 0.15}
 ENTERPRISE_PROVINCE_WEIGHTS = {

@@ -24,6 +24,7 @@ from ieo.sample.calibration import (
     FIRST_RELATION_YEAR,
     LATEST,
     LOCAL_PEER,
+    LARGE_SCALE,
     LISTED_SHARING,
     PATH_LENGTH_ATTEMPTS,
     PATH_LENGTH_CLOSE_ENOUGH,
@@ -66,7 +67,12 @@ class Relations:
 
         The path length falls as the listed enterprises share more of their counterparts (LISTED_SHARING); each
         attempt corrects the sharing by the slope between the last two attempts (PATH_LENGTH_PER_SHARING at
-        first), and the attempt closest to the report is kept."""
+        first), and the attempt closest to the report is kept. Larger samples have shorter paths for the same
+        sharing: from LARGE_SCALE the leaders share nothing and the relations are built once (docs/fidelity.md).
+        """
+        if self.scale >= LARGE_SCALE:
+            self._build_relations(0.0)
+            return
         target = report_network_statistic("average_path_length")
         start, attempts = self._snapshot(), []
         sharing = LISTED_SHARING
@@ -76,13 +82,14 @@ class Relations:
             self._build_relations(sharing)
             measured = path_length_of(self._projection(self.world.relations), NetworkOptions())
             attempts.append((abs(measured - target), attempt, sharing, measured, self._snapshot()))
-            if abs(measured - target) <= PATH_LENGTH_CLOSE_ENOUGH:
-                break
             slope = PATH_LENGTH_PER_SHARING
             if len(attempts) > 1 and attempts[-1][2] != attempts[-2][2]:
                 secant = (attempts[-1][3] - attempts[-2][3]) / (attempts[-1][2] - attempts[-2][2])
                 slope = secant if secant < 0 else slope
-            sharing = min(max(sharing + (target - measured) / slope, 0.0), 1.0)
+            corrected = min(max(sharing + (target - measured) / slope, 0.0), 1.0)
+            if abs(measured - target) <= PATH_LENGTH_CLOSE_ENOUGH or corrected == sharing:
+                break
+            sharing = corrected
         self._restore(min(attempts)[-1])
 
     def _snapshot(self) -> tuple:
