@@ -1,9 +1,9 @@
 """What the synthetic sample is calibrated to, and the knobs that tune it.
 
 Counts come from the report's seeds (read where they are used); the figures here are the ones the
-report does not print or that the generator needs before scaling. The knobs (COMMUNITY_SIZE,
-LOCAL_REUSE, LOCAL_PEER, SAMPLE_TO_SAMPLE) were tuned by measuring the generated network against
-the report's clustering (0.021) and average path length (4.407).
+report does not print or that the generator needs before scaling. The network's knobs (COMMUNITY_SIZE,
+LOCAL_REUSE, LOCAL_PEER, SAMPLE_TO_SAMPLE, LISTED_SHARING) were tuned by measuring the generated network against
+the report's clustering (0.021) and average path length (4.407); docs/fidelity.md lists what was tried.
 """
 
 from __future__ import annotations

@@ -4,11 +4,13 @@ The real survey is not public. This generator writes editions 2017-2019 in
 the raw-contract format so the whole platform runs out of the box. The same
 seed and scale give byte-identical files.
 
-Calibration (all figures come from the report seeds in ``dbt_project/seeds/report``):
-- exact: subject counts per edition, 2019 technology layers, and the 2019
-  relation counts by type and by domestic/overseas counterpart;
-- close: the technology top-10 tables, the network's size, clustering and
-  path length, and the leading nodes' degrees (real names, synthetic links).
+Calibration (all figures come from the report seeds in ``dbt_project/seeds/report``; docs/fidelity.md):
+- exact: subject counts per edition, 2019 technology layers, the 2019 relation
+  counts by type and by domestic/overseas counterpart, the technology top-10
+  tables, the leading nodes' weighted degrees and technology counts (real
+  names, synthetic links), the network's size and clustering;
+- within 0.03 at scale 1: the network's average path length;
+- the report's own inconsistencies (``report_discrepancies``) as each row says.
 
 How the relations are read (recorded in ``report_discrepancies``): the
 relations file of an edition is cumulative, and the report's section IV counts
