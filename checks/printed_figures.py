@@ -80,6 +80,26 @@ def application_layer_within_whole_network() -> CheckOutcome:
     return CheckOutcome(not found, {"exceeding": found})
 
 
+def focal_relations_within_top30() -> CheckOutcome:
+    """A focal unicorn's technology relations behind its printed regions and industries (the industries' counts over
+    their shares) fit the technology input and output top 30: at most its listed count, or below the 30th."""
+    ego = report_table("report_ego_top5")
+    io = report_table("report_technology_io_top30")
+    aliases = organization_aliases()
+    node = lambda label: aliases.get(" ".join(str(label).casefold().split()), str(label).casefold())  # noqa: E731
+    found = {}
+    for (focal, direction), rows in ego[ego["dimension"] == "industry"].groupby(["focal_label", "direction"]):
+        first = rows.iloc[0]
+        known = round(float(first["relation_count"]) * 100 / float(first["printed_share_percent"]))
+        listed = io[io["direction"] == direction]
+        counts = dict(zip(map(node, listed["report_label"]), listed["relation_count"].astype(int)))
+        ceiling = counts.get(node(focal), int(listed["relation_count"].astype(int).min()) - 1)
+        if known > ceiling:
+            found[f"{focal} {direction}"] = {"relations_behind_shares": known,
+                                             "listed" if node(focal) in counts else "below_the_30th": ceiling}
+    return CheckOutcome(not found, {"exceeding": found})
+
+
 def index_weights_add_up() -> CheckOutcome:
     """Every printed parent weight equals the sum of its children's (the report rounds to four decimals)."""
     _tree, rounding = report_weights()
@@ -94,5 +114,6 @@ PRINTED_FIGURE_CHECKS = {
     relation_counts_add_up: "report_relation_summary",
     top10_countries_within_overseas_total: "report_technology_relations_top10",
     application_layer_within_whole_network: "report_weighted_degree_top",
+    focal_relations_within_top30: "report_ego_top5",
     index_weights_add_up: "index_weights",
 }

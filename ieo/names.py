@@ -95,7 +95,8 @@ PROVINCE_INDICATORS = TABLE["province_indicators"]
 RECONCILED_SEEDS = (
     "report_sample_composition", "report_sample_totals", "report_relation_summary", "report_tech_layers",
     "report_technology_relations_top10", "report_value_network_stats", "report_weighted_degree_top",
-    "report_technology_io_top30", "report_rd_intensity_top20_listed", "report_tables", "report_discrepancies",
+    "report_technology_io_top30", "report_rd_intensity_top20_listed", "report_ego_top5", "report_tables",
+    "report_discrepancies",
 )
 
 # --- dimension values shared by dbt, Python and the report -------------------------------------------

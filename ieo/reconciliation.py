@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ieo.reference import DIMENSION_LOOKUPS, organization_aliases, report_table
+from ieo.reference import DIMENSION_LOOKUPS, industry_code, organization_aliases, region_code, report_table
 
 CLOSE_TOLERANCE = 0.05
 EXACT, CLOSE, MISMATCH, MISSING = "exact", "close", "mismatch", "missing"
@@ -186,7 +186,28 @@ def top_lists(c: Computed) -> list[dict]:
     return weighted.rows + technology.rows + rd.rows
 
 
-COMPARISONS = (sample_composition, relation_summary, tech_layers, technology_top10, value_network_stats, top_lists)
+EGO_TABLES = {"region": "ego_technology_regions_top5", "industry": "ego_technology_industries_top5"}
+
+
+def ego_tables(c: Computed) -> list[dict]:
+    """The focal unicorns' top-5 regions and industries: each printed share, and each printed count of an industry."""
+    rows = _Rows("report_ego_top5", c.edition)
+    resolve = {"region": region_code, "industry": industry_code}
+    for r in _seed("report_ego_top5", c.edition).itertuples():
+        code = resolve[r.dimension](r.report_label)
+        table = c[EGO_TABLES[r.dimension]]
+        figure = f"ego_{r.dimension}/{r.focal_label}/{r.direction}/{code or r.report_label}"
+        key = {"direction": r.direction, f"{r.dimension}_code": code}
+        mask = _name_matches(table["focal_name"], r.focal_label)
+        share = _lookup(table[mask], key, "share")
+        if pd.notna(r.relation_count) and str(r.relation_count).strip():
+            rows.add(f"{figure}/count", r.relation_count, _lookup(table[mask], key, "relation_count"))
+        rows.add(f"{figure}/percent", r.printed_share_percent, None if share is None else share * 100, decimals=2)
+    return rows.rows
+
+
+COMPARISONS = (sample_composition, relation_summary, tech_layers, technology_top10, value_network_stats, top_lists,
+               ego_tables)
 
 
 def reconcile(computed: Computed) -> pd.DataFrame:

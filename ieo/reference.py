@@ -126,3 +126,13 @@ DIMENSION_LOOKUPS = {
     "ai_core_sector": lambda: taxonomy_lookup("ai_core_sectors"),
     "integrative_sector": lambda: taxonomy_lookup("integrative_sectors"),
 }
+
+
+def region_code(label: str) -> str | None:
+    """A region of the report's ego tables: a province, else a country or region (America, Hong Kong)."""
+    return DIMENSION_LOOKUPS["province"]().resolve(label) or DIMENSION_LOOKUPS["country"]().resolve(label)
+
+
+def industry_code(label: str) -> str | None:
+    """An industry of the report's ego tables: an AI core sector, else an integrative sector."""
+    return DIMENSION_LOOKUPS["ai_core_sector"]().resolve(label) or DIMENSION_LOOKUPS["integrative_sector"]().resolve(label)

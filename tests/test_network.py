@@ -212,6 +212,18 @@ def test_ego_regions_shares_by_hand():
                     ["output", 1, "110000", 1, 1.0, 1]]
 
 
+def test_ego_tables_count_the_edition_year_when_the_network_knows_it():
+    network = ego_network()
+    # edges in order: F-P1, F-P2, F-P3, F-P4 (inputs), F-P1 (output), F-P2 (investment); P2's input is of an earlier year
+    in_year = np.array([True, False, True, True, True, True])
+    dated = ValueNetwork(network.nodes, network.source, network.target, network.relation_type, in_year)
+    focal, _missing = resolve_focal(dated, ("SenseTime",), {"sensetime": "商汤科技"})
+    table = ego_distribution(dated, focal, "region", EXACT)
+    rows = table[["direction", "rank", "region_code", "relation_count", "share", "known_relations"]].values.tolist()
+    # inputs of the year: P1 in Beijing, P3 in the US, P4 unknown -> 1/2 each, tied ranks; output: P1 -> 1/1
+    assert rows == [["input", 1, "110000", 1, 0.5, 2], ["input", 1, "US", 1, 0.5, 2], ["output", 1, "110000", 1, 1.0, 1]]
+
+
 def test_a_relation_to_an_unknown_organisation_is_named():
     relations = pd.DataFrame({"relation_id": ["R1", "R2"], "sample_id": ["A", "A"], "counterpart_id": ["B", "GHOST"],
                               "relation_type": ["x", "x"]})

@@ -8,6 +8,7 @@ import pytest
 from checks.printed_figures import (
     application_layer_within_whole_network,
     composition_totals_match_rows,
+    focal_relations_within_top30,
     index_weights_add_up,
     relation_counts_add_up,
     top10_countries_within_overseas_total,
@@ -41,6 +42,9 @@ def test_the_report_checks_flag_each_known_inconsistency():
     layers = application_layer_within_whole_network()  # report: Didi 245 / Didi Taxi 264; Tongdun 222, whole 30th 179
     assert layers.found["exceeding"] == {"Didi Taxi": {"application_layer": 264, "whole_network": 245},
                                          "Tongdun Technology": {"application_layer": 222, "whole_network_30th": 179}}
+    # report: MEGVII's input industries are shares of 21 (4 = 19.05%), the input top 30 ends at 20 (vivo) without it
+    focal = focal_relations_within_top30()
+    assert focal.found["exceeding"] == {"MEGVII input": {"relations_behind_shares": 21, "below_the_30th": 19}}
 
 
 @pytest.mark.parametrize(

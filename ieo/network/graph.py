@@ -58,6 +58,7 @@ class ValueNetwork:
     source: np.ndarray
     target: np.ndarray
     relation_type: np.ndarray
+    in_edition_year: np.ndarray | None = None  # per relation: it occurred in the edition year (when known)
 
     @property
     def node_count(self) -> int:
@@ -92,7 +93,8 @@ class ValueNetwork:
         renumber = np.full(self.node_count, -1, dtype=np.int64)
         renumber[kept] = np.arange(len(kept))
         nodes = self.nodes.iloc[kept].reset_index(drop=True).assign(is_sample=np.asarray(sample_mask)[kept])
-        return ValueNetwork(nodes, renumber[source], renumber[target], self.relation_type[relation_mask])
+        in_year = None if self.in_edition_year is None else self.in_edition_year[relation_mask]
+        return ValueNetwork(nodes, renumber[source], renumber[target], self.relation_type[relation_mask], in_year)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The same network as a networkx MultiDiGraph keyed by org_id, with node attributes."""
@@ -132,7 +134,8 @@ def build_value_network(organizations: pd.DataFrame, relations: pd.DataFrame) ->
     """Build the network of one edition.
 
     ``organizations``: one row per org_id with ``is_sample`` and any label columns.
-    ``relations``: ``relation_id``, ``sample_id``, ``counterpart_id``, ``relation_type``.
+    ``relations``: ``relation_id``, ``sample_id``, ``counterpart_id``, ``relation_type``, and optionally
+    ``in_edition_year`` (the ego tables count those relations only).
     Graph nodes are the organisations with at least one relation, ordered by org_id so
     the same inputs always give the same node numbering.
     """
@@ -153,4 +156,5 @@ def build_value_network(organizations: pd.DataFrame, relations: pd.DataFrame) ->
         source=codes[:count].astype(np.int64),
         target=codes[count:].astype(np.int64),
         relation_type=relations["relation_type"].to_numpy(dtype=object),
+        in_edition_year=relations["in_edition_year"].to_numpy(dtype=bool) if "in_edition_year" in relations else None,
     )

@@ -17,6 +17,7 @@ from ieo.network.graph import Projection, project_undirected
 from ieo.network.tables import NetworkOptions, path_length_of
 from ieo.reference import DIMENSION_LOOKUPS, report_table, taxonomy_lookup
 from ieo.sample.allocation import Bound, allocate
+from ieo.sample.focal import focal_targets
 from ieo.sample.calibration import (
     COMMUNITY_SIZE,
     COUNTERPART_KINDS,
@@ -49,6 +50,19 @@ CEILING_HEADROOM = 15  # rows an unlisted sample may still receive from other sa
 CALIBRATION_ROUNDS = 3  # closing triangles also adds a little to the linked samples' own clustering
 APPLICATION, OTHER = "application", "other"  # the layer of the sample sending a row to a named counterpart
 TECHNOLOGY_DIRECTION = {f"technology_{d}": i for i, d in enumerate(TECHNOLOGY_DIRECTIONS)}
+
+
+class TopTenRoom(dict):
+    """(dimension, value, direction) -> the edition-year technology rows a value may still receive in a top-10
+    table; filled on first use from ``start``."""
+
+    def __init__(self, start):
+        super().__init__()
+        self.start = start
+
+    def __missing__(self, key):
+        self[key] = self.start(key)
+        return self[key]
 
 
 @dataclass
@@ -136,6 +150,7 @@ class Relations:
                 rows.append(Relation(sample, rtype, year, domestic))
         # Keep the exact edition-year counts: rows pushed into the latest year by a late founding year move back.
         self._fix_latest_counts(rows, summary)
+        self._label_focal_rows(rows)
         self._assign_named_counterparts(rows)
         self._assign_counterparts(rows)
         self._calibrate_network(rows)
@@ -197,6 +212,9 @@ class Relations:
         technology: dict[str, dict[str, int]] = defaultdict(dict)
         for r in io.itertuples():
             technology[key_of[r.report_label]][f"technology_{r.direction}"] = scaled(r.relation_count, self.scale)
+        focal: dict[str, dict[str, int]] = defaultdict(dict)
+        for (label, direction), target in focal_targets(self.scale).items():
+            focal[key_of[label]][f"technology_{direction}"] = target.known
         plan = NamedPlan({}, {})
         sampled = {e["org_id"] for e in self.world.enterprises}
         for row in self.named.itertuples():
@@ -216,6 +234,8 @@ class Relations:
                 plan.incoming[row.org_key] = {APPLICATION: application or 0, OTHER: 0}
                 own = None if whole is None else whole - (application or 0)
             quotas = dict(technology[row.org_key])
+            for rtype, known in focal.get(row.org_key, {}).items():  # its printed regions and industries need them
+                quotas[rtype] = max(quotas.get(rtype, 0), known)
             if own is not None:
                 quotas.update(largest_remainder(max(own - sum(quotas.values()), 0), OWN_OTHER_RELATIONS))
             plan.own[row.org_key] = quotas
@@ -279,12 +299,18 @@ class Relations:
         layer = {e["org_id"]: e["tech_layer"] for e in self.world.enterprises}
         free: dict[tuple, list[Relation]] = defaultdict(list)
         for r in rows:
+            if id(r) in self._focal_labels:
+                continue  # a focal unicorn's technology rows have counterparts of their own
             group = APPLICATION if layer[r.sample_id] == APPLICATION_TECH_LAYER else OTHER
             free[(r.relation_type, r.domestic, group, r.sample_id in self._listed)].append(r)
         for group in free.values():
             self.rng.shuffle(group)
-        room = {(dimension, value, d): bounds[d] for dimension, table in self._top10.items()
-                for value, bounds in self._top10_bounds(table).items() for d in (0, 1)}
+        bounds = {dimension: self._top10_bounds(table) for dimension, table in self._top10.items()}
+        room = self._room = TopTenRoom(lambda key: bounds[key[0]].get(key[1], [0, 0])[key[2]])
+        for r in rows:  # the focal unicorns' edition-year counterparts count there too
+            if id(r) in self._focal_labels and r.year == LATEST:
+                for dimension, value in self._label_values(*self._focal_labels[id(r)]).items():
+                    room[(dimension, value, TECHNOLOGY_DIRECTION[r.relation_type])] -= 1
         for key, receives in self._plan.incoming.items():
             org = self.named_orgs[key]
             counted = [(dimension, value) for dimension, value in self._dimension_values(org).items() if value]
@@ -305,7 +331,7 @@ class Relations:
             r = pool.pop()
             d = TECHNOLOGY_DIRECTION.get(r.relation_type) if r.year == LATEST else None
             keys = [(dimension, value, d) for dimension, value in counted] if d is not None else []
-            if r.sample_id == org.org_id or any(room.get(x, 0) <= 0 for x in keys):
+            if r.sample_id == org.org_id or any(room[x] <= 0 for x in keys):
                 passed.append(r)
                 continue
             for x in keys:
@@ -315,11 +341,34 @@ class Relations:
         pool.extend(passed)
         return wanted
 
+    def _counts_in_room(self, r: Relation, org: Org) -> bool:
+        """Whether a sampled enterprise may be the counterpart of ``r`` without its province passing a printed
+        top-10 count (an edition-year technology row counts there); takes the room if so."""
+        if r.year != LATEST or r.relation_type not in TECHNOLOGY_DIRECTION:
+            return True
+        key = ("province", org.province, TECHNOLOGY_DIRECTION[r.relation_type])
+        if self._room[key] <= 0:
+            return False
+        self._room[key] -= 1
+        return True
+
+    def _label_values(self, region: str, industry: str) -> dict[str, str]:
+        """The values a focal row's labelled counterpart counts under in the top-10 tables."""
+        values = {}
+        if region in self.province_codes:
+            values["province"] = region
+        elif region not in self.domestic:
+            values["country"] = region
+        core, integrative = self._industry_codes().get(industry, (None, None))
+        values.update({k: v for k, v in (("ai_core_sector", core), ("integrative_sector", integrative)) if v})
+        return values
+
     def _top10_bounds(self, printed: dict[str, list[int | None]]) -> dict[str, list[int]]:
-        """What a value may receive per direction: its printed count, or one less than the printed tenth."""
+        """What a printed value may receive per direction from named counterparts: its printed count, or, in the
+        direction where the report does not print it, one less than the printed tenth. Values the report does not
+        print at all receive nothing from them: generated counterparts and research institutions fill those."""
         tenth = [min(v[d] for v in printed.values() if v[d] is not None) for d in (0, 1)]
-        return defaultdict(lambda: [t - 1 for t in tenth],
-                           {code: [tenth[d] - 1 if v[d] is None else v[d] for d in (0, 1)] for code, v in printed.items()})
+        return {code: [tenth[d] - 1 if v[d] is None else v[d] for d in (0, 1)] for code, v in printed.items()}
 
     def _printed_top10(self) -> dict[str, dict[str, list[int | None]]]:
         """The report's top-10 counts per dimension and value, as [input, output] (None where not printed), scaled."""
@@ -370,11 +419,16 @@ class Relations:
         for left, r in enumerate(pending):
             remaining_rows = len(pending) - left
             kind = counterpart_kinds[r.relation_type].pick(rng)
+            focal = self._focal_counterpart(r, kind)
+            if focal is not None:
+                r.counterpart_id = focal.org_id
+                used.add(focal.org_id)
+                continue
             home = community[r.sample_id]
             if anonymous and r.domestic and rng.random() < SAMPLE_TO_SAMPLE.get(r.relation_type, 0):
                 peers = by_community[home] if by_community[home] and rng.random() < LOCAL_PEER else anonymous
                 choice = rng.choice(peers)
-                if choice != r.sample_id:
+                if choice != r.sample_id and self._counts_in_room(r, self.world.orgs[choice]):
                     r.counterpart_id = choice
                     used.add(choice)
                     continue
