@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from conftest import build_marts
+from tests.conftest import build_marts
 from ieo.reconciliation import EXACT, Computed, reconcile
 from ieo.sample.generator import generate
 

@@ -9,6 +9,7 @@ from ieo.report.blocks import (
     table,
 )
 from ieo import names
+from ieo.reference import organization_aliases, report_table
 from ieo.report.reader import PublishedRelease
 
 SECTION_ID = "converged"
@@ -24,12 +25,20 @@ def converged_section(release: PublishedRelease) -> Section:
         section.blocks.append(table(caption, application[application["node_role"] == role], [
             ("rank", "rank", None), ("organisation", "name", None), ("weighted degree", "weighted_degree", count)],
             figures=f"weighted_degree/{names.APPLICATION_SUBNETWORK}/{role}"))
+    printed_as = _report_labels()
     for table_id, label in (("ego_technology_regions_top5", "region"), ("ego_technology_industries_top5", "industry")):
         ego = t[table_id]
         for (focal, direction), part in ego.groupby(["focal_name", "direction"], sort=True):
             section.blocks.append(table(f"{focal}: technology {direction} by {label} (top 5)", part, [
                 ("rank", "rank", None), (label, f"{label}_name_zh", None), ("relations", "relation_count", count),
-                ("share", "share", percent)]))
+                ("share", "share", percent)], figures=f"ego_{label}/{printed_as.get(focal, focal)}/{direction}"))
     if ego.empty:
         section.blocks.append("None of the focal enterprises is among this edition's sample nodes.")
     return section
+
+
+def _report_labels() -> dict[str, str]:
+    """A focal enterprise's name in the data -> the label the report prints for it (its reconciliation figures)."""
+    aliases = organization_aliases()
+    labels = report_table("report_ego_top5")["focal_label"].unique()
+    return {aliases.get(" ".join(label.casefold().split()), label): label for label in labels}
