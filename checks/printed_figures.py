@@ -11,7 +11,12 @@ import math
 
 from checks.outcome import CheckOutcome
 from ieo.index.weights import report_weights
-from ieo.reference import country_lookup, domestic_countries, organization_aliases, report_table
+from ieo.reference import (
+    country_lookup,
+    domestic_countries,
+    organization_aliases,
+    report_table,
+)
 
 
 def _numbers(frame, column):

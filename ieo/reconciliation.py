@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ieo.reference import DIMENSION_LOOKUPS, industry_code, organization_aliases, region_code, report_table
+from ieo.reference import (
+    DIMENSION_LOOKUPS,
+    industry_code,
+    organization_aliases,
+    region_code,
+    report_table,
+)
 
 CLOSE_TOLERANCE = 0.05
 EXACT, CLOSE, MISMATCH, MISSING = "exact", "close", "mismatch", "missing"

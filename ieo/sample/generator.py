@@ -32,16 +32,23 @@ from ieo.reference import (
     reference_table,
     report_table,
 )
-from ieo.sample.calibration import EDITIONS, ENTERPRISE_PROVINCE_WEIGHTS, NAME_HEADS, NAME_TAILS
+from ieo.sample.calibration import (
+    EDITIONS,
+    ENTERPRISE_PROVINCE_WEIGHTS,
+    NAME_HEADS,
+    NAME_TAILS,
+)
 from ieo.sample.focal import FocalUnicorns
 from ieo.sample.linkers import LinkersAndGovernment
+from ieo.sample.named import NamedCounterparts
 from ieo.sample.organisations import Organisations
 from ieo.sample.records import Org, Weighted, World, scaled
 from ieo.sample.relations import Relations
+from ieo.sample.shape import NetworkShape
 from ieo.sample.writer import write_editions
 
 
-class Builder(Organisations, Relations, FocalUnicorns, LinkersAndGovernment):
+class Builder(Organisations, Relations, NamedCounterparts, NetworkShape, FocalUnicorns, LinkersAndGovernment):
     """The state one generation shares: the seeded random stream, the world built so far and the reference data.
 
     Its parts build organisations, relations and linkers in this order, drawing from one stream, so

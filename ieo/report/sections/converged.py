@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from ieo import names
+from ieo.reference import organization_aliases, report_table
 from ieo.report.blocks import (
     Section,
     count,
     percent,
     table,
 )
-from ieo import names
-from ieo.reference import organization_aliases, report_table
 from ieo.report.reader import PublishedRelease
 
 SECTION_ID = "converged"
