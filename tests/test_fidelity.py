@@ -38,7 +38,7 @@ def reconciled(request, tmp_path_factory):
     tables = network_tables(build_value_network(nodes, relations), NetworkOptions(), organization_aliases())
     replace_edition_tables(warehouse, NETWORK, 2019, tables.as_dict())
     with engine.connect() as con:
-        return request.param, reconcile(Computed(2019, computed_tables(engine, con, 2019)))
+        return request.param, reconcile(Computed(2019, computed_tables(engine, con, 2019))), root / "raw"
 
 
 def out_of_tolerance(row) -> bool:
@@ -51,7 +51,7 @@ def out_of_tolerance(row) -> bool:
 
 
 def test_every_printed_figure_reconciles_but_the_report_s_own_inconsistencies(reconciled):
-    seed, table = reconciled
+    seed, table, _raw = reconciled
     assert len(table) == 498, seed  # 378 figures of sections I-V, and 120 of the focal unicorns' ego tables
     computed = table[table["computed_value"].notna()]
     assert len(computed) == len(table), (seed, table[table["computed_value"].isna()]["figure"].tolist())
@@ -61,7 +61,7 @@ def test_every_printed_figure_reconciles_but_the_report_s_own_inconsistencies(re
 
 
 def test_the_known_inconsistencies_are_the_only_figures_that_differ_and_each_says_why(reconciled):
-    seed, table = reconciled
+    seed, table, _raw = reconciled
     known = table[table["known_discrepancy"].notna()]
     assert set(known["known_discrepancy"]) == {
         "sample_total_2019", "technology_output_split", "input_countries_exceed_overseas", "big_data_output_share",
@@ -75,3 +75,20 @@ def test_the_known_inconsistencies_are_the_only_figures_that_differ_and_each_say
                         714 / 6417 * 100)
     assert by_figure["2019/weighted_degree/application_layer/sample/Didi Taxi"] == 245  # its whole-network figure
     assert by_figure["2019/weighted_degree/application_layer/sample/Tongdun Technology"] < 179  # the whole 30th
+
+
+def test_the_network_statistics_by_other_implementations_are_the_report_s(reconciled):
+    """networkx's clustering and igraph's exact path length on the raw relations, not the platform's kernels."""
+    import igraph as ig
+    import networkx as nx
+    import pandas as pd
+
+    seed, _table, raw = reconciled
+    relations = pd.read_csv(raw / "2019" / "relations.csv", dtype=str)
+    graph = nx.Graph()
+    graph.add_edges_from(zip(relations["sample_id"], relations["counterpart_id"]))
+    assert (graph.number_of_nodes(), len(relations)) == (21413, 31949), seed
+    assert abs(nx.average_clustering(graph) - 0.021) <= 0.001, seed
+    component = nx.convert_node_labels_to_integers(graph.subgraph(max(nx.connected_components(graph), key=len)))
+    path_length = ig.Graph(n=component.number_of_nodes(), edges=list(component.edges())).average_path_length()
+    assert abs(path_length - 4.407) <= 0.03, (seed, path_length)
