@@ -157,7 +157,7 @@ def floor_seconds(raw_dir: Path, edition: int, repeats: int) -> tuple[list[float
         manifest = compile_project(edition, Path(scratch))
         times, files = [], {}
         for attempt in range(repeats):
-            out = Path(os.environ.get("FLOORDBG", scratch)) / f"run{attempt}"
+            out = Path(scratch) / f"run{attempt}"
             out.mkdir()
             started = time.perf_counter()
             files = floor(raw_dir, edition, manifest, out)
