@@ -14,9 +14,10 @@ from ieo.index.weights import report_weights
 from ieo.reference import (
     country_lookup,
     domestic_countries,
-    organization_aliases,
+    named_organization,
     report_table,
 )
+from ieo.sample.focal import focal_targets
 
 
 def _numbers(frame, column):
@@ -67,13 +68,16 @@ def top10_countries_within_overseas_total() -> CheckOutcome:
     return CheckOutcome(not found, {"exceeding": found})
 
 
+def _node(label: str) -> str:
+    """One key per organisation across the report's spellings of it."""
+    return named_organization(label) or str(label).casefold()
+
+
 def application_layer_within_whole_network() -> CheckOutcome:
     """A sample's application-layer weighted degree is at most its whole-network one: the application-layer network is
     a part of the whole. Where the whole-network top 30 omits a sample, its degree there is below the 30th's."""
     degree = report_table("report_weighted_degree_top")
-    aliases = organization_aliases()
-    samples = degree[degree["node_role"] == "sample"].assign(
-        node=lambda f: [aliases.get(" ".join(label.casefold().split()), label.casefold()) for label in f["report_label"]])
+    samples = degree[degree["node_role"] == "sample"].assign(node=lambda f: [_node(label) for label in f["report_label"]])
     whole = samples[samples["network"] == "whole"].set_index("node")["weighted_degree"].astype(int)
     below = int(whole.min())
     found = {}
@@ -88,20 +92,15 @@ def application_layer_within_whole_network() -> CheckOutcome:
 def focal_relations_within_top30() -> CheckOutcome:
     """A focal unicorn's technology relations behind its printed regions and industries (the industries' counts over
     their shares) fit the technology input and output top 30: at most its listed count, or below the 30th."""
-    ego = report_table("report_ego_top5")
     io = report_table("report_technology_io_top30")
-    aliases = organization_aliases()
-    node = lambda label: aliases.get(" ".join(str(label).casefold().split()), str(label).casefold())  # noqa: E731
     found = {}
-    for (focal, direction), rows in ego[ego["dimension"] == "industry"].groupby(["focal_label", "direction"]):
-        first = rows.iloc[0]
-        known = round(float(first["relation_count"]) * 100 / float(first["printed_share_percent"]))
+    for (focal, direction), target in focal_targets(scale=1.0).items():
         listed = io[io["direction"] == direction]
-        counts = dict(zip(map(node, listed["report_label"]), listed["relation_count"].astype(int)))
-        ceiling = counts.get(node(focal), int(listed["relation_count"].astype(int).min()) - 1)
-        if known > ceiling:
-            found[f"{focal} {direction}"] = {"relations_behind_shares": known,
-                                             "listed" if node(focal) in counts else "below_the_30th": ceiling}
+        counts = dict(zip(map(_node, listed["report_label"]), listed["relation_count"].astype(int)))
+        ceiling = counts.get(_node(focal), int(listed["relation_count"].astype(int).min()) - 1)
+        if target.known > ceiling:
+            found[f"{focal} {direction}"] = {"relations_behind_shares": target.known,
+                                             "listed" if _node(focal) in counts else "below_the_30th": ceiling}
     return CheckOutcome(not found, {"exceeding": found})
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from ieo.reference import (
     DIMENSION_LOOKUPS,
     industry_code,
-    organization_aliases,
+    named_organization,
     region_code,
     report_table,
 )
@@ -160,8 +160,7 @@ def value_network_stats(c: Computed) -> list[dict]:
 
 
 def _name_matches(names: pd.Series, label: str) -> np.ndarray:
-    aliases = organization_aliases()
-    wanted = {label.casefold(), str(aliases.get(" ".join(label.casefold().split()), "")).casefold()} - {""}
+    wanted = {label.casefold(), str(named_organization(label) or "").casefold()} - {""}
     return names.astype(str).str.casefold().isin(wanted).to_numpy()
 
 

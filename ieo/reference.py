@@ -106,6 +106,11 @@ def organization_aliases() -> dict[str, str]:
     return aliases
 
 
+def named_organization(label: str) -> str | None:
+    """The name in the data of the organisation the report prints as ``label`` (any of its spellings), if it is named."""
+    return organization_aliases().get(_key(label))
+
+
 def seeds_fingerprint() -> str:
     """sha256 over every seed file and the dbt project settings that type them: what reseeding depends on."""
     import hashlib

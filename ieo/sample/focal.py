@@ -56,10 +56,9 @@ class FocalUnicorns:
     def _focal_orgs(self) -> dict[tuple[str, str], FocalTarget]:
         """(org_id, relation type) -> the target of a focal enterprise in this sample."""
         sampled = {e["org_id"] for e in self.world.enterprises}
-        key_of = {label: row.org_key for row in self.named.itertuples() for label in row.report_labels.split("|")}
         found = {}
         for (label, direction), target in focal_targets(self.scale).items():
-            org = self.named_orgs[key_of[label]]
+            org = self.named_orgs[self.named_key[label]]
             if org.org_id in sampled:
                 found[(org.org_id, f"technology_{direction}")] = target
         return found
@@ -74,6 +73,7 @@ class FocalUnicorns:
         counts, other values at most one below the printed fifth, and, for industries, the rest unknown.
         ``_focal_counterpart`` later makes each row's counterpart."""
         self._focal_labels: dict[int, tuple[str, str]] = {}  # id(row) -> (region, industry)
+        self._industries = industry_sectors()
         targets = self._focal_orgs()
         founded = {e["org_id"]: e["founded_year"] for e in self.world.enterprises}
         others: dict[tuple, list[Relation]] = defaultdict(list)  # (type, in the edition year, domestic) -> rows
@@ -83,7 +83,7 @@ class FocalUnicorns:
         for group in others.values():
             self.rng.shuffle(group)
         domestic_regions = [*self.province_codes, *sorted(self.domestic - {"CN"})]
-        industries = list(self._industry_codes())
+        industries = list(self._industries)
         for (org_id, rtype), target in targets.items():
             own = [r for r in rows if r.sample_id == org_id and r.relation_type == rtype]
             self._trade_years(own, target.known, others, founded)
@@ -157,18 +157,19 @@ class FocalUnicorns:
         label = self._focal_labels.get(id(r))
         if label is None:
             return None
-        region, industry = label
-        if region in self.province_codes:
-            country, province = "CN", region
-        else:
-            country, province = region, None
-        core, integrative = self._industry_codes().get(industry, (None, None))
-        prefix = {"enterprise": "C", "investor": "V", "university": "U", "research_institute": "U"}.get(kind, "O")
-        return self.add_org(prefix, kind, country, province, integrative=integrative, core=core)
+        attributes = self.focal_counterpart_attributes(*label)
+        return self.add_counterpart(kind, attributes.country, attributes.province, attributes.integrative_sector,
+                                    attributes.ai_core_sector)
 
-    @staticmethod
-    def _industry_codes() -> dict[str, tuple[str | None, str | None]]:
-        """An industry code -> (AI core sector, integrative sector) of a counterpart in it."""
-        codes = {code: (code, None) for code in DIMENSION_LOOKUPS["ai_core_sector"]().codes}
-        codes.update({code: (None, code) for code in DIMENSION_LOOKUPS["integrative_sector"]().codes})
-        return codes
+    def focal_counterpart_attributes(self, region: str, industry: str) -> Org:
+        """The country, province and sectors a labelled counterpart has (as an unnamed Org, not added to the world)."""
+        country, province = ("CN", region) if region in self.province_codes else (region, None)
+        core, integrative = self._industries.get(industry, (None, None))
+        return Org("", "", "", country, province, None, integrative, core)
+
+
+def industry_sectors() -> dict[str, tuple[str | None, str | None]]:
+    """An industry code of the ego tables -> (AI core sector, integrative sector) of a counterpart in it."""
+    codes = {code: (code, None) for code in DIMENSION_LOOKUPS["ai_core_sector"]().codes}
+    codes.update({code: (None, code) for code in DIMENSION_LOOKUPS["integrative_sector"]().codes})
+    return codes

@@ -63,6 +63,7 @@ class Builder(Organisations, Relations, NamedCounterparts, NetworkShape, FocalUn
         self.capital = dict(zip(provinces.province_code, provinces.capital_zh))
         self.short_name = dict(zip(provinces.province_code, provinces.short_zh))
         self.named = reference_table("named_organizations")
+        self.named_key = {label: row.org_key for row in self.named.itertuples() for label in row.report_labels.split("|")}
         composition = report_table("report_sample_composition").astype({"edition": int, "subject_count": int})
         self.province_weights = Weighted(ENTERPRISE_PROVINCE_WEIGHTS)
         self.report_counts = {(r.edition, r.subtype): r.subject_count for r in composition.itertuples()}
@@ -90,6 +91,12 @@ class Builder(Organisations, Relations, NamedCounterparts, NetworkShape, FocalUn
                   self._city(province), integrative, core)
         self.world.orgs[org_id] = org
         return org
+
+    def add_counterpart(self, kind: str, country: str, province: str | None, integrative: str | None = None,
+                        core: str | None = None) -> Org:
+        """An organisation met only as a counterpart (not one the report names)."""
+        prefix = {"enterprise": "C", "investor": "V", "university": "U", "research_institute": "U"}.get(kind, "O")
+        return self.add_org(prefix, kind, country, province, integrative=integrative, core=core)
 
     def enterprise_province(self) -> str:
         return self.province_weights.pick(self.rng)

@@ -60,7 +60,7 @@ class NamedCounterparts:
         """
         degree = report_table("report_weighted_degree_top").astype({"weighted_degree": int})
         io = report_table("report_technology_io_top30").astype({"relation_count": int})
-        key_of = {label: row.org_key for row in self.named.itertuples() for label in row.report_labels.split("|")}
+        key_of = self.named_key
         printed = {(r.network, key_of[r.report_label]): scaled(r.weighted_degree, self.scale)
                    for r in degree.itertuples()}
         samples = degree[degree.node_role == "sample"]
@@ -104,12 +104,11 @@ class NamedCounterparts:
         report's top-10 tables: it takes such a row only while each of its values has room there, and
         otherwise a row of an earlier year.
         """
-        layer = {e["org_id"]: e["tech_layer"] for e in self.world.enterprises}
         free: dict[tuple, list[Relation]] = defaultdict(list)
         for r in rows:
             if id(r) in self._focal_labels:
                 continue  # a focal unicorn's technology rows have counterparts of their own
-            group = APPLICATION if layer[r.sample_id] == APPLICATION_TECH_LAYER else OTHER
+            group = APPLICATION if self._layer[r.sample_id] == APPLICATION_TECH_LAYER else OTHER
             free[(r.relation_type, r.domestic, group, r.sample_id in self._listed)].append(r)
         for group in free.values():
             self.rng.shuffle(group)
@@ -117,8 +116,10 @@ class NamedCounterparts:
         room = self._room = TopTenRoom(lambda key: bounds[key[0]].get(key[1], [0, 0])[key[2]])
         for r in rows:  # the focal unicorns' edition-year counterparts count there too
             if id(r) in self._focal_labels and r.year == LATEST:
-                for dimension, value in self._label_values(*self._focal_labels[id(r)]).items():
-                    room[(dimension, value, TECHNOLOGY_DIRECTION[r.relation_type])] -= 1
+                counterpart = self.focal_counterpart_attributes(*self._focal_labels[id(r)])
+                for dimension, value in self._dimension_values(counterpart).items():
+                    if value:
+                        room[(dimension, value, TECHNOLOGY_DIRECTION[r.relation_type])] -= 1
         for key, receives in self._plan.incoming.items():
             org = self.named_orgs[key]
             counted = [(dimension, value) for dimension, value in self._dimension_values(org).items() if value]
@@ -130,6 +131,7 @@ class NamedCounterparts:
                     kinds = [rtype, *(t for t in mix if t != rtype)]
                     for listed, kind in [(listed, kind) for listed in (False, True) for kind in kinds]:
                         k = self._take(free[(kind, domestic, group, listed)], org, counted, room, k)
+
     @staticmethod
     def _take(pool: list[Relation], org: Org, counted: list[tuple[str, str]], room: dict, wanted: int) -> int:
         """Give ``org`` up to ``wanted`` rows of ``pool`` (not its own, and only while its values have room in the
@@ -159,17 +161,6 @@ class NamedCounterparts:
             return False
         self._room[key] -= 1
         return True
-
-    def _label_values(self, region: str, industry: str) -> dict[str, str]:
-        """The values a focal row's labelled counterpart counts under in the top-10 tables."""
-        values = {}
-        if region in self.province_codes:
-            values["province"] = region
-        elif region not in self.domestic:
-            values["country"] = region
-        core, integrative = self._industry_codes().get(industry, (None, None))
-        values.update({k: v for k, v in (("ai_core_sector", core), ("integrative_sector", integrative)) if v})
-        return values
 
     def _top10_bounds(self, printed: dict[str, list[int | None]]) -> dict[str, list[int]]:
         """What a printed value may receive per direction from named counterparts: its printed count, or, in the

@@ -87,6 +87,8 @@ class Relations:
         rng = self.rng
         self._sharing = sharing
         self._own_rows: Counter[str] = Counter()
+        self._ceiling = self._ceilings()
+        self._layer = {e["org_id"]: e["tech_layer"] for e in self.world.enterprises}
         summary = report_table("report_relation_summary").set_index("relation_type")
         enterprises = [r["org_id"] for r in self.world.enterprises]
         founded = {r["org_id"]: r["founded_year"] for r in self.world.enterprises}
@@ -175,8 +177,7 @@ class Relations:
     def _draw_capped(self, others: list[str], activity: dict[str, float], count: int, rtype: str) -> list[str]:
         """``count`` rows drawn by activity among samples the report does not list, none of which may climb onto
         a printed list: a draw past a sample's ceiling goes to another sample."""
-        ceiling = self._ceilings()
-        layer = {e["org_id"]: e["tech_layer"] for e in self.world.enterprises}
+        ceiling, layer = self._ceiling, self._layer
         room = {e: min(ceiling.get(rtype, count), ceiling[layer[e] == APPLICATION_TECH_LAYER] - self._own_rows[e])
                 for e in others}
         drawn: Counter[str] = Counter()
@@ -348,7 +349,6 @@ class Relations:
         """A generated counterpart; its province or country and sectors come later, from the top-10 tables."""
         country = ("CN" if self.rng.random() < 0.97 else self.rng.choice(sorted(self.domestic - {"CN"}))) if domestic \
             else "US"  # a placeholder overseas country, replaced by _assign_counterpart_attributes
-        prefix = {"enterprise": "C", "investor": "V", "university": "U", "research_institute": "U"}.get(kind, "O")
-        org = self.add_org(prefix, kind, country, None)
+        org = self.add_counterpart(kind, country, None)
         self._generated[org.org_id] = org
         return org

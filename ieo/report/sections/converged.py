@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ieo import names
-from ieo.reference import organization_aliases, report_table
+from ieo.reference import named_organization, report_table
 from ieo.report.blocks import (
     Section,
     count,
@@ -39,6 +39,4 @@ def converged_section(release: PublishedRelease) -> Section:
 
 def _report_labels() -> dict[str, str]:
     """A focal enterprise's name in the data -> the label the report prints for it (its reconciliation figures)."""
-    aliases = organization_aliases()
-    labels = report_table("report_ego_top5")["focal_label"].unique()
-    return {aliases.get(" ".join(label.casefold().split()), label): label for label in labels}
+    return {named_organization(label) or label: label for label in report_table("report_ego_top5")["focal_label"].unique()}
