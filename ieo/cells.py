@@ -15,6 +15,9 @@ from ieo import contract as c
 from ieo.reference import country_lookup, province_lookup, taxonomy_lookup
 
 MAX_TEXT = 10_000  # characters in one text cell
+# C0 and C1 control characters but tab, line feed and carriage return: NUL, BEL, ESC and the like corrupt the
+# published CSVs and workbooks, and no survey answer needs them.
+CONTROL_CHARACTERS = frozenset(chr(i) for i in [*range(0x20), 0x7F, *range(0x80, 0xA0)]) - {"\t", "\n", "\r"}
 
 
 def shown(value: object, limit: int = 60) -> str:
@@ -81,6 +84,8 @@ def _parse_text(value: object) -> str:
         raise ValueError(f"text longer than {MAX_TEXT:,} characters ({len(text):,})")
     if text.startswith("="):
         raise ValueError("text looks like a spreadsheet formula (starts with '=')")
+    if control := next((ch for ch in text if ch in CONTROL_CHARACTERS), None):
+        raise ValueError(f"text holds the control character U+{ord(control):04X} (only tab and line breaks are allowed)")
     return text
 
 

@@ -1,7 +1,7 @@
 """Is an edition folder a complete, settled raw drop, and has it changed since it was last seen?
 
 The sensor that starts runs on new survey files calls ``inspect_drop`` for each edition
-folder. A drop counts only when every contract table is there (as CSV or Parquet) and no file
+folder. A drop counts only when every contract table is there (a CSV, Parquet or workbook sheet) and no file
 has been written for ``stable_seconds``, so a copy still in progress is never loaded half-way.
 Its fingerprint hashes the files' contents; a cheap signature (names, sizes, modification
 times) lets an unchanged folder skip the hashing.
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ieo import contract as c
-from ieo.raw_reader import ENCODINGS_FILE
+from ieo.raw_reader import ENCODINGS_FILE, FILE_SUFFIXES, table_sources
+from ieo.workbooks import WORKBOOK_SUFFIX
 
 INCOMPLETE, SETTLING, READY = "incomplete", "settling", "ready"
-RAW_SUFFIXES = (".csv", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,21 @@ class DropState:
 
 
 def drop_files(folder: Path) -> list[Path]:
-    """The files of an edition folder that a load reads."""
-    names = {f"{table.name}{suffix}" for table in c.CONTRACT for suffix in RAW_SUFFIXES} | {ENCODINGS_FILE}
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.name in names)
+    """The files of an edition folder that a load reads: tables, workbooks and the encodings file."""
+    tables = {table.name for table in c.CONTRACT}
+
+    def read(path: Path) -> bool:
+        if path.suffix == WORKBOOK_SUFFIX:
+            return not path.name.startswith("~$")  # Excel's lock file of an open workbook
+        return path.name == ENCODINGS_FILE or (path.suffix in FILE_SUFFIXES and path.stem in tables)
+
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and read(p))
 
 
 def inspect_drop(folder: Path, now: float, stable_seconds: float) -> DropState:
     """Whether ``folder`` holds every contract table and has been still for ``stable_seconds``."""
     files = drop_files(folder)
-    present = {p.stem for p in files if p.suffix in RAW_SUFFIXES}
+    present = set(table_sources(folder, [])[0])
     missing = [table.name for table in c.CONTRACT if table.name not in present]
     stats = [(p.name, p.stat()) for p in files]
     signature = hashlib.sha256(

@@ -11,6 +11,7 @@ does not resolve is kept verbatim so that the suite reports it.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -22,12 +23,14 @@ import pyarrow.parquet as pq
 import yaml
 
 from ieo import contract as c
+from ieo import workbooks
 from ieo.cells import as_dtype, blank_to_none, jsonable, parser, shown
 
 SOURCE_ROW = "_source_row"
 EXTRA_COLUMNS = "_extra"
 ENCODINGS_FILE = "encodings.yml"
 SUPPORTED_ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
+FILE_SUFFIXES = (".csv", ".parquet", workbooks.WORKBOOK_SUFFIX)
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +67,20 @@ class ContractViolation(Exception):
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where one table is kept: a CSV or Parquet file, or one sheet of a workbook."""
+
+    path: Path
+    sheet: str | None = None
+    problem: str | None = None  # why a workbook named after the table cannot be read
+
+    @property
+    def display(self) -> str:
+        shown_path = f"{self.path.parent.name}/{self.path.name}"
+        return f"{shown_path}, sheet {self.sheet}" if self.sheet is not None else shown_path
+
+
 @dataclass
 class RawTable:
     """One contract table as read: typed contract columns, extra columns, and provenance."""
@@ -74,10 +91,11 @@ class RawTable:
     frame: pd.DataFrame
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    sheet: str | None = None
 
     @property
     def display_path(self) -> str:
-        return f"{self.path.parent.name}/{self.path.name}"
+        return Source(self.path, self.sheet).display
 
 
 def edition_dir(raw_dir: Path, edition: int) -> Path:
@@ -99,12 +117,13 @@ def read_edition(raw_dir: Path, edition: int) -> dict[str, RawTable]:
         raise ContractViolation(edition, [RawError(f"{edition}/", None, None, f"edition folder {folder} does not exist")])
     errors: list[RawError] = []
     declared = _declared_encodings(folder, errors)
+    sources, opaque = table_sources(folder, errors)
     tables: dict[str, RawTable] = {}
     for table in c.CONTRACT:
-        path = _locate(folder, table, errors)
-        if path is None:
+        source = _locate(folder, table, sources.get(table.name, []), opaque, errors)
+        if source is None:
             continue
-        result = _read_table(table, path, edition, declared.get(path.name), errors)
+        result = _read_table(table, source, declared.get(source.path.name), errors)
         if result is not None:
             tables[table.name] = result
     if errors:
@@ -139,21 +158,63 @@ def _declared_encodings(folder: Path, errors: list[RawError]) -> dict[str, str]:
     return result
 
 
-def _locate(folder: Path, table: c.Table, errors: list[RawError]) -> Path | None:
-    candidates = [folder / f"{table.name}.csv", folder / f"{table.name}.parquet"]
-    present = [p for p in candidates if p.exists()]
-    if len(present) == 2:
-        errors.append(
-            RawError(f"{folder.name}/{table.name}.*", None, None, "both a .csv and a .parquet file exist; keep one")
-        )
+def table_sources(folder: Path, errors: list[RawError]) -> tuple[dict[str, list[Source]], bool]:
+    """Every place in ``folder`` that holds a contract table, and whether an edition workbook could not be opened.
+
+    A table is ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx`` (its only sheet, or the sheet named
+    after it), or a sheet named after it in any other workbook of the folder (an edition workbook, whose every
+    sheet must be a contract table). A workbook named after its table that cannot be read is its table's
+    source with the problem; an edition workbook that cannot be opened is an error, and may hold any table.
+    """
+    tables = {table.name for table in c.CONTRACT}
+    found: dict[str, list[Source]] = {}
+    opaque = False
+    for path in sorted(Path(folder).iterdir()):
+        if not path.is_file() or path.suffix not in FILE_SUFFIXES or path.name.startswith("~$"):
+            continue
+        if path.suffix != workbooks.WORKBOOK_SUFFIX:
+            if path.stem in tables:
+                found.setdefault(path.stem, []).append(Source(path))
+            continue
+        display = f"{folder.name}/{path.name}"
+        try:
+            sheets = workbooks.sheet_names(path)
+        except workbooks.WorkbookError as exc:
+            if path.stem in tables:
+                found.setdefault(path.stem, []).append(Source(path, problem=str(exc)))
+            else:
+                errors.append(RawError(display, None, None, str(exc)))
+                opaque = True
+            continue
+        if path.stem in tables:
+            sheet = sheets[0] if len(sheets) == 1 else path.stem if path.stem in sheets else None
+            problem = None if sheet else (f"holds sheets {', '.join(sheets) or '(none)'}; keep one sheet, or name "
+                                          f"the table's sheet {path.stem!r}")
+            found.setdefault(path.stem, []).append(Source(path, sheet, problem))
+            continue
+        for sheet in sheets:
+            if sheet in tables:
+                found.setdefault(sheet, []).append(Source(path, sheet))
+            else:
+                errors.append(RawError(f"{display}, sheet {sheet}", None, None,
+                                       "is not a contract table; name each sheet of an edition workbook after its "
+                                       f"table ({', '.join(sorted(tables))})"))
+    return found, opaque
+
+
+def _locate(folder: Path, table: c.Table, sources: list[Source], opaque: bool, errors: list[RawError]) -> Source | None:
+    if len(sources) > 1:
+        errors.append(RawError(f"{folder.name}/{table.name}.*", None, None,
+                               f"the table is present more than once ({'; '.join(s.display for s in sources)}); "
+                               "keep one"))
         return None
-    if not present:
-        if not table.optional:
-            errors.append(
-                RawError(f"{folder.name}/{table.name}.csv", None, None, "required table file is missing (.csv or .parquet)")
-            )
+    if not sources:
+        if not table.optional and not opaque:
+            errors.append(RawError(f"{folder.name}/{table.name}.csv", None, None,
+                                   "required table file is missing (.csv, .parquet or .xlsx, "
+                                   "or a sheet named after it in an edition workbook)"))
         return None
-    return present[0]
+    return sources[0]
 
 
 def sha256_of(path: Path) -> str:
@@ -164,15 +225,19 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_table(
-    table: c.Table, path: Path, edition: int, declared_encoding: str | None, errors: list[RawError]
-) -> RawTable | None:
-    display = f"{path.parent.name}/{path.name}"
+def _read_table(table: c.Table, source: Source, declared_encoding: str | None, errors: list[RawError]) -> RawTable | None:
+    path, display = source.path, source.display
+    if source.problem:
+        errors.append(RawError(display, None, None, source.problem))
+        return None
     before = len(errors)
+    warnings: list[str] = []
     if path.suffix == ".csv":
         cells, encoding = _read_csv_cells(path, display, declared_encoding, errors)
-    else:
+    elif path.suffix == ".parquet":
         cells, encoding = _read_parquet_cells(path, display, errors), None
+    else:
+        cells, encoding = _read_sheet_cells(table, source, errors, warnings), None
     if cells is None or len(errors) > before:
         return None
     header, rows = cells
@@ -185,11 +250,11 @@ def _read_table(
     if missing or duplicated:
         return None
     extras = [h for h in header if h not in table.column_names]
-    warnings = [f"{display}: unknown extra column {name!r} kept in the raw layer" for name in extras]
+    warnings += [f"{display}: unknown extra column {name!r} kept in the raw layer" for name in extras]
     frame = _typed_frame(table, header, rows, extras, display, errors)
     if len(errors) > before:
         return None
-    return RawTable(table.name, path, sha256_of(path), frame, encoding, warnings)
+    return RawTable(table.name, path, sha256_of(path), frame, encoding, warnings, source.sheet)
 
 
 def _decode(data: bytes, encoding: str, display: str, errors: list[RawError]) -> str | None:
@@ -231,6 +296,9 @@ def _read_csv_cells(
     path: Path, display: str, declared: str | None, errors: list[RawError]
 ) -> tuple[tuple[list[str], list[list[str]]] | None, str | None]:
     data = path.read_bytes()
+    if not_text := _not_text(data[:8], path):
+        errors.append(RawError(display, None, None, not_text))
+        return None, None
     encoding = declared or _detect_encoding(data)
     text = _decode(data, encoding, display, errors)
     if text is None:
@@ -257,6 +325,87 @@ def _read_csv_cells(
         errors.append(RawError(display, reader.line_num, None, f"malformed CSV: {exc}"))
         return None, encoding
     return (header, rows), ("utf-8" if encoding == "utf-8-sig" else encoding)
+
+
+def _not_text(head: bytes, path: Path) -> str | None:
+    """Why a .csv file is not a CSV at all, when its first bytes say what it is instead."""
+    kind = workbooks.sniff(head)
+    if kind == "xlsx":
+        return (f"is an Excel workbook (a ZIP archive), not a CSV; rename it {path.stem}.xlsx to load its sheet, "
+                "or export the sheet from Excel as CSV UTF-8")
+    if kind == "ole2":
+        return ("is a legacy Excel .xls or a password-protected workbook, not a CSV; save it from Excel as an "
+                "unprotected .xlsx workbook, or as CSV UTF-8")
+    if kind == "utf-16":
+        order = "FF FE" if head.startswith(b"\xff\xfe") else "FE FF"
+        return (f"is UTF-16 (it starts with the byte order mark {order}); save it as UTF-8 (Excel: CSV UTF-8) "
+                "or GB18030, the encodings accepted")
+    return None
+
+
+def _read_sheet_cells(
+    table: c.Table, source: Source, errors: list[RawError], warnings: list[str]
+) -> tuple[list[str], list[list[object]]] | None:
+    """A sheet's header (Excel's row 1) and data rows, each led by its Excel row number.
+
+    Integral numbers are read as integers, numbers in a date column as Excel serial dates, blank rows are
+    skipped and blank trailing columns dropped. A merged or multi-row header is refused: the contract needs one
+    header row naming every column.
+    """
+    display = source.display
+    try:
+        sheet = workbooks.read_sheet(source.path, source.sheet)
+    except workbooks.WorkbookError as exc:
+        errors.append(RawError(display, None, None, str(exc)))
+        return None
+    rows = [[_sheet_value(value) for value in row] for row in sheet.rows]
+    if not rows or not any(blank_to_none(v) is not None for v in rows[0]):
+        errors.append(RawError(display, 1, None, "row 1 is empty; the sheet's first row must be the header"))
+        return None
+    merged_header = [r for r in sheet.merged if r.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"]
+    if merged_header:
+        errors.append(RawError(display, 1, None, f"the header has merged cells ({', '.join(merged_header)}); unmerge "
+                                                 "them and give every column its own name in row 1"))
+        return None
+    width = max(i + 1 for row in rows for i, v in enumerate(row) if blank_to_none(v) is not None)
+    header = [str(v).strip() for v in rows[0][:width]] + [""] * max(0, width - len(rows[0]))
+    second = {str(v).strip() for v in (rows[1] if len(rows) > 1 else [])}
+    if len(set(table.column_names) - set(header)) > len(set(table.column_names) - second):
+        errors.append(RawError(display, 2, None, "the header spans more than one row; keep a single header row "
+                                                 "(row 1) naming every column, and put data from row 2"))
+        return None
+    for position, name in enumerate(header):
+        if not name:
+            errors.append(RawError(display, 1, workbooks.cell_name(0, position),
+                                   "a column holds data but has no name in the header row"))
+    if any(not name for name in header):
+        return None
+    dates = {i for i, name in enumerate(header) if name in table.column_names and table.column(name).kind == c.DATE}
+    data: list[list[object]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = (row + [""] * width)[:width]
+        if all(blank_to_none(v) is None for v in cells):
+            continue
+        for i in dates:
+            if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool):
+                try:
+                    cells[i] = workbooks.excel_serial_date(cells[i])
+                except ValueError as exc:
+                    errors.append(RawError(display, number, header[i], f"{exc}, got {shown(cells[i])}"))
+        data.append([str(number)] + cells)
+    for (row, column), reference in sorted(sheet.formulas.items()):
+        value = sheet.rows[row][column] if row < len(sheet.rows) and column < len(sheet.rows[row]) else ""
+        warnings.append(f"{display}, cell {reference}: a formula, read by its cached value {shown(value)}")
+    return header, data
+
+
+def _sheet_value(value: object) -> object:
+    """A calamine cell as the contract's parsers take it: integral floats as int, datetimes as dates."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value
 
 
 def _read_parquet_cells(path: Path, display: str, errors: list[RawError]) -> tuple[list[str], list[list[object]]] | None:

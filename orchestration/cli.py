@@ -68,11 +68,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else settings.raw_dir
     started = time.perf_counter()
     with stage_progress("generating the sample", STAGES) as on_stage:
-        counts = generate(out, seed=args.seed, scale=args.scale, on_stage=on_stage)
+        counts = generate(out, seed=args.seed, scale=args.scale, on_stage=on_stage, file_format=args.format)
     elapsed = time.perf_counter() - started
     for edition, tables in counts.items():
         print(f"{edition}: " + ", ".join(f"{name} {n:,}" for name, n in tables.items()))
-    print(f"synthetic sample database (seed {args.seed}, scale {args.scale:g}) written to {out} in {elapsed:.1f} s")
+    print(f"synthetic sample database (seed {args.seed}, scale {args.scale:g}, {args.format}) written to {out} "
+          f"in {elapsed:.1f} s")
     return 0
 
 
@@ -342,6 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2020)
     sample.add_argument("--scale", type=float, default=1.0, help="multiply every count (10, 100 for benchmarks)")
     sample.add_argument("--out", help="output folder (default: IEO_RAW_DIR)")
+    sample.add_argument("--format", choices=["csv", "xlsx"], default="csv",
+                        help="csv (default): a file per table; xlsx: one workbook per edition, a sheet per table")
     sample.set_defaults(func=cmd_sample)
 
     run = sub.add_parser("run", help="materialize every asset for every edition through Dagster")

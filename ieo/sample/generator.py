@@ -45,7 +45,7 @@ from ieo.sample.organisations import Organisations
 from ieo.sample.records import Org, Weighted, World, scaled
 from ieo.sample.relations import Relations
 from ieo.sample.shape import NetworkShape
-from ieo.sample.writer import write_editions
+from ieo.sample.writer import csvs_to_workbook, write_editions
 
 
 class Builder(Organisations, Relations, NamedCounterparts, NetworkShape, FocalUnicorns, LinkersAndGovernment):
@@ -121,8 +121,17 @@ def build_world(seed: int = 2020, scale: float = 1.0, on_stage: Stage | None = N
     return builder.world
 
 
+FILE_FORMATS = ("csv", "xlsx")
+
+
 def generate(out_dir: Path, seed: int = 2020, scale: float = 1.0,
-             on_stage: Stage | None = None) -> dict[int, dict[str, int]]:
+             on_stage: Stage | None = None, file_format: str = "csv") -> dict[int, dict[str, int]]:
     """Generate editions 2017-2019 into ``out_dir``; returns row counts per edition and table. ``on_stage`` is
-    called after each of the STAGES stages."""
-    return write_editions(build_world(seed, scale, on_stage), out_dir, on_stage)
+    called after each of the STAGES stages. ``file_format`` xlsx writes each edition as one workbook."""
+    if file_format not in FILE_FORMATS:
+        raise ValueError(f"unknown sample format {file_format!r}; expected one of {', '.join(FILE_FORMATS)}")
+    counts = write_editions(build_world(seed, scale, on_stage), out_dir, on_stage)
+    if file_format == "xlsx":
+        for edition in counts:
+            csvs_to_workbook(Path(out_dir) / str(edition), edition)
+    return counts

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+
+import xlsxwriter
 
 from ieo import contract as c
 from ieo.sample.calibration import EDITIONS
@@ -87,3 +90,48 @@ def _valuation(record: dict, category: str) -> str | None:
     if category != "unicorn":
         return None
     return str(int(7e9 + hash_fraction(record["org_id"] + "v") * 5e10) // 1000000 * 1000000)
+
+
+NUMBER_KINDS = (c.INT, c.DECIMAL, c.MONEY)
+
+
+def edition_workbook_name(edition: int) -> str:
+    """The workbook an edition's tables are written to by ``ieo sample --format xlsx``: one sheet per table."""
+    return f"survey_{edition}.xlsx"
+
+
+def csvs_to_workbook(folder: Path, edition: int) -> Path:
+    """Replace an edition folder's CSVs by one workbook, as a survey team would keep it: a sheet per table,
+    numbers and dates as typed cells (dates formatted as dates, so Excel stores them as serial numbers).
+
+    The workbook's bytes depend only on the CSVs: its document properties carry the edition, not the clock.
+    """
+    path = Path(folder) / edition_workbook_name(edition)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                               "strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"title": f"IEO synthetic survey, edition {edition}",
+                             "created": dt.datetime(edition, 12, 31)})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for table in c.CONTRACT:
+        source = Path(folder) / f"{table.name}.csv"
+        if not source.exists():
+            continue
+        sheet = workbook.add_worksheet(table.name)
+        with open(source, encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows)
+            kinds = [table.column(name).kind if name in table.column_names else c.STRING for name in header]
+            sheet.write_row(0, 0, header)
+            for number, row in enumerate(rows, start=1):
+                for column, (value, kind) in enumerate(zip(row, kinds)):
+                    if value == "":
+                        continue
+                    if kind in NUMBER_KINDS:
+                        sheet.write_number(number, column, float(value))
+                    elif kind == c.DATE:
+                        sheet.write_datetime(number, column, dt.datetime.fromisoformat(value), date_format)
+                    else:
+                        sheet.write_string(number, column, value)
+        source.unlink()
+    workbook.close()
+    return path

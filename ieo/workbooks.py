@@ -1,0 +1,147 @@
+"""Excel workbooks as raw input: which sheets they hold, and their cells as Excel shows them.
+
+Cells are read with python-calamine, the reader pandas uses for ``engine="calamine"``. The
+sheet is read directly rather than through ``pandas.read_excel``, because pandas drops blank
+rows and the reader's errors must give the row numbers Excel shows (the header is row 1).
+Formula cells are found in the sheet's XML, which calamine does not expose: they are read by
+their cached value and named in a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+import python_calamine as calamine
+
+WORKBOOK_SUFFIX = ".xlsx"
+ZIP_MAGIC = b"PK\x03\x04"
+# An OLE2 compound file: what Excel writes for a password-protected workbook, and for a legacy .xls.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (day 60 is its phantom 29 February 1900)
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+class WorkbookError(ValueError):
+    """A workbook that cannot be read at all, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's cells (row 0 is Excel's row 1), its merged ranges and its formula cells."""
+
+    name: str
+    rows: list[list[object]]
+    merged: list[str]  # A1-style ranges
+    formulas: dict[tuple[int, int], str]  # (row, column), 0-based -> the cell's A1 reference
+
+
+def cell_name(row: int, column: int) -> str:
+    """The A1 reference of a 0-based cell."""
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return f"{letters}{row + 1}"
+
+
+def excel_serial_date(serial: float) -> dt.date:
+    """The date an Excel serial number (1900 date system) stands for."""
+    if serial < 1 or serial > 2_958_465:  # 1900-01-01 .. 9999-12-31
+        raise ValueError("expected a date; a number here is read as an Excel serial date, and this one is out of range")
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def sniff(head: bytes) -> str | None:
+    """What a file's first bytes say it is, when that is not text: 'xlsx', 'ole2', 'utf-16', or None."""
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The visible worksheets of a workbook, or WorkbookError saying why it cannot be opened."""
+    workbook = _open(path)
+    try:
+        return [m.name for m in workbook.sheets_metadata
+                if m.typ == calamine.SheetTypeEnum.WorkSheet and m.visible == calamine.SheetVisibleEnum.Visible]
+    finally:
+        workbook.close()
+
+
+def read_sheet(path: Path, name: str) -> Sheet:
+    """Every cell of sheet ``name`` from A1, with blank cells as ''."""
+    workbook = _open(path)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = [f"{cell_name(*start)}:{cell_name(*end)}" for start, end in (sheet.merged_cell_ranges or [])]
+    finally:
+        workbook.close()
+    return Sheet(name, rows, merged, _formula_cells(path, name))
+
+
+def _open(path: Path) -> calamine.CalamineWorkbook:
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    kind = sniff(head)
+    if kind == "ole2":
+        raise WorkbookError("is an OLE2 file: a password-protected workbook or a legacy .xls; "
+                            "remove the password (or open the .xls) and save it as an .xlsx workbook")
+    if kind != "xlsx":
+        raise WorkbookError("is not an Excel workbook (an .xlsx file is a ZIP archive); "
+                            "save the table from Excel as an .xlsx workbook, or as a UTF-8 CSV named .csv")
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise WorkbookError("is password-protected; remove the password and save it again") from None
+    except Exception as exc:  # calamine raises several types for a damaged archive
+        raise WorkbookError(f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
+                            "open it in Excel and save it again as .xlsx") from None
+
+
+def _formula_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The cells of ``sheet`` that hold a formula, found in the workbook's XML."""
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, sheet)
+        if part is None:
+            return {}
+        found = {}
+        with archive.open(part) as handle:
+            for _event, element in ElementTree.iterparse(handle):
+                if element.tag == f"{MAIN_NS}c":
+                    if element.find(f"{MAIN_NS}f") is not None:
+                        reference = element.get("r", "")
+                        found[_cell_position(reference)] = reference
+                    element.clear()
+        return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    targets = {r.get("Id"): r.get("Target") for r in
+               ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(f"{PACKAGE_NS}Relationship")}
+    for entry in workbook.iter(f"{MAIN_NS}sheet"):
+        if entry.get("name") == sheet:
+            target = targets.get(entry.get(f"{RELATIONSHIP_NS}id"), "")
+            return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+    return None
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", reference).groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(digits) - 1, column - 1
