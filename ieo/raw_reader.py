@@ -374,16 +374,19 @@ def _read_sheet_cells(
         errors.append(RawError(display, 2, None, "the header spans more than one row; keep a single header row "
                                                  "(row 1) naming every column, and put data from row 2"))
         return None
-    for position, name in enumerate(header):
-        if not name:
-            errors.append(RawError(display, 1, workbooks.cell_name(0, position),
-                                   "a column holds data but has no name in the header row"))
-    if any(not name for name in header):
+    used = [i for i, name in enumerate(header)
+            if name or any(i < len(row) and blank_to_none(row[i]) is not None for row in rows[1:])]
+    unnamed = [i for i in used if not header[i]]
+    for position in unnamed:
+        errors.append(RawError(display, 1, workbooks.cell_name(0, position)[:-1],
+                               "a column holds data but has no name in the header row"))
+    if unnamed:
         return None
+    header = [header[i] for i in used]
     dates = {i for i, name in enumerate(header) if name in table.column_names and table.column(name).kind == c.DATE}
     data: list[list[object]] = []
     for number, row in enumerate(rows[1:], start=2):
-        cells = (row + [""] * width)[:width]
+        cells = [row[i] if i < len(row) else "" for i in used]
         if all(blank_to_none(v) is None for v in cells):
             continue
         for i in dates:

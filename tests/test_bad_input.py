@@ -101,12 +101,12 @@ _missing_required_value = cell_case('_missing_required_value', 'conferences', 3,
 
 def _missing_file(folder):
     (folder / "2019" / "policies.csv").unlink()
-    return ["2019/policies.csv: required table file is missing (.csv or .parquet)"]
+    return ["2019/policies.csv: required table file is missing (.csv, .parquet or .xlsx, or a sheet named after it in an edition workbook)"]
 
 
 def _csv_and_parquet(folder):
     (folder / "2019" / "alliances.parquet").write_bytes(b"PAR1")
-    return ["2019/alliances.*: both a .csv and a .parquet file exist; keep one"]
+    return ["2019/alliances.*: the table is present more than once (2019/alliances.csv; 2019/alliances.parquet); keep one"]
 
 
 def _undecodable_bytes(folder):

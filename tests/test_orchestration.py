@@ -89,7 +89,7 @@ def test_ieo_run_exits_nonzero_with_a_summary_on_bad_input(dbt_manifest, edition
     err = capsys.readouterr().err
     assert code == 1
     assert "1 of 1 runs failed" in err
-    assert "2019/policies.csv: required table file is missing (.csv or .parquet)" in err
+    assert "2019/policies.csv: required table file is missing (.csv, .parquet or .xlsx, or a sheet named after it in an edition workbook)" in err
 
 
 def test_ieo_run_without_editions_explains_what_to_do(cli_paths, capsys):
