@@ -14,6 +14,7 @@ import pandas as pd
 
 from assets.index import IndexSettings
 from assets.quality import printed_figure_checks
+from glue.dbt import manifest_path
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER, latest_check_results, written_elsewhere
@@ -23,6 +24,7 @@ from ieo.engine import Engine
 from ieo.lineage import Step, build_lineage, render_lineage_html, source_file_of
 from ieo.raw_reader import sha256_of
 from ieo.release import FINAL, Release, ReleaseRefused, code_version, publish
+from ieo.release_formats import table_docs
 from ieo.release_tables import read_release_tables
 from ieo.settings import PROJECT_ROOT, SEEDS_DIR
 from ieo.spark_warehouse import SparkError
@@ -105,13 +107,9 @@ def same_engine(context: dg.AssetExecutionContext, engine: Engine) -> None:
                                  f"on one engine (`ieo run --engine {engine.name}`)")
 
 
-def published_assets(tables: dict[str, pd.DataFrame], index: dict[str, pd.DataFrame]) -> dict[str, tuple[str, list[str]]]:
-    """Release file -> (the asset that produced it, its columns)."""
-    producer = {t.table_id: "/".join(t.asset_path) for t in names.PUBLISHED_TABLES}
-    found = {f"{names.TABLES_FOLDER}/{name}.csv": (producer[name], list(frame.columns)) for name, frame in tables.items()}
-    found.update({f"{names.INDEX_FOLDER}/{name}.csv": (producer[name], list(frame.columns))
-                  for name, frame in index.items()})
-    return found
+def published_assets(frames: dict[str, tuple[str, pd.DataFrame]]) -> dict[str, tuple[str, list[str]]]:
+    """Release CSV -> (the asset that produced it, its columns)."""
+    return {path: ("/".join(names.TABLE[name].asset_path), list(frame.columns)) for name, (path, frame) in frames.items()}
 
 
 def read_dbt_columns(engine: Engine, edition: int) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -202,7 +200,6 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
     choices["weights_source"] = str(index["weights"]["source"].iloc[0]) if len(index["weights"]) else None
     inputs, load, previous_loaded = read_inputs(settings.warehouse_path, settings.raw_path, edition)
     steps = lineage_steps(context, settings, checks)
-    lineage = build_lineage(edition, published_assets(tables, index), steps, inputs, seed_hashes(steps))
     release = Release(
         edition=edition,
         tables=tables,
@@ -212,10 +209,7 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
         choices=choices,
         kind=context.run.tags.get(RELEASE_KIND_TAG, FINAL),
         previous_edition_loaded=previous_loaded,
-        documents={
-            LINEAGE_JSON: (json.dumps(lineage, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
-            LINEAGE_HTML: render_lineage_html(lineage).encode("utf-8"),
-        },
+        docs=table_docs(json.loads(manifest_path().read_text(encoding="utf-8"))),
         engine={"name": settings.table_engine.name, "where": settings.table_engine.where},
         run={
             "run_id": context.run_id,
@@ -224,6 +218,12 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
             "created_at": pd.Timestamp.now(tz="UTC").isoformat(),
         },
     )
+    lineage = build_lineage(edition, published_assets(release.frames()), steps, inputs, seed_hashes(steps),
+                            release.derived_files())
+    release.documents = {
+        LINEAGE_JSON: (json.dumps(lineage, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+        LINEAGE_HTML: render_lineage_html(lineage).encode("utf-8"),
+    }
     try:
         target = publish(release, settings.publish_path)
     except ReleaseRefused as refused:

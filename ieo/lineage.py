@@ -110,11 +110,12 @@ def sources_of(steps: dict[str, Step], asset: str, column: str) -> list[tuple[st
 
 
 def build_lineage(edition: int, published: dict[str, tuple[str, list[str]]], steps: dict[str, Step],
-                  inputs: list[dict], seeds: dict[str, str]) -> dict:
+                  inputs: list[dict], seeds: dict[str, str], derived: dict[str, list[str]] | None = None) -> dict:
     """The lineage document.
 
-    ``published``: release file -> (producing asset, its columns); ``inputs``: the raw files with
-    their sha256 (the manifest's); ``seeds``: seed asset -> sha256 of its CSV.
+    ``published``: release CSV -> (producing asset, its columns); ``inputs``: the raw files with
+    their sha256 (the manifest's); ``seeds``: seed asset -> sha256 of its CSV; ``derived``: each other
+    form of the tables (Parquet, the workbook, the data package) -> the CSVs whose tables it holds.
     """
     tables = {}
     for file, (asset, columns) in sorted(published.items()):
@@ -141,6 +142,7 @@ def build_lineage(edition: int, published: dict[str, tuple[str, list[str]]], ste
     return {
         "edition": edition,
         "tables": tables,
+        "derived_files": dict(sorted((derived or {}).items())),
         "steps": {
             asset: {
                 "kind": steps[asset].kind,

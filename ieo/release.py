@@ -1,7 +1,8 @@
 """A release: one edition's published tables as files, with a manifest, swapped into place atomically.
 
-Layout of ``<publish_dir>/<edition>/``: ``tables/<table_id>.csv`` for every published table,
-``index/*.csv`` for the competitiveness index, and ``manifest.json``. Files are built in a
+Layout of ``<publish_dir>/<edition>/``: ``tables/<table_id>.csv`` and ``.parquet`` for every published table,
+``index/*.csv`` and ``.parquet`` for the competitiveness index, the workbook ``ieo_<edition>.xlsx``,
+``datapackage.json`` (a Frictionless Data Package of the CSVs), the documents and ``manifest.json``. Files are built in a
 hidden staging folder beside the release and renamed into place only when complete, so a
 failure at any point leaves the previous release exactly as it was.
 """
@@ -20,6 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ieo import names
+from ieo.release_formats import (DATAPACKAGE, TableDoc, datapackage_bytes, parquet_bytes, parquet_path,
+                                 workbook_bytes, workbook_name)
 from ieo.settings import PROJECT_ROOT
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -94,14 +98,38 @@ class Release:
     engine: dict = field(default_factory=dict)  # which engine ran the models and held the tables, and where
     kind: str = FINAL  # final (the annual release) or provisional (an in-progress edition's quarterly refresh)
     documents: dict[str, bytes] = field(default_factory=dict)  # other reproducible files, e.g. lineage.json
+    docs: dict[str, TableDoc] = field(default_factory=dict)  # table id -> descriptions and key (dbt's docs)
     # Whether the previous edition was loaded, so the year-over-year checks compared against it.
     previous_edition_loaded: bool = False
 
+    def frames(self) -> dict[str, tuple[str, pd.DataFrame]]:
+        """Table id -> (its CSV's path in the release, the table), tables/ then index/, each sorted."""
+        return {name: (f"{folder}/{name}.csv", frame)
+                for folder, tables in ((names.TABLES_FOLDER, self.tables), (names.INDEX_FOLDER, self.index))
+                for name, frame in sorted(tables.items())}
+
+    def derived_files(self) -> dict[str, list[str]]:
+        """Each file made from the CSVs' tables -> those CSVs: a Parquet copy, the workbook, the data package."""
+        csvs = [path for path, _frame in self.frames().values()]
+        derived = {parquet_path(path): [path] for path in csvs}
+        derived[workbook_name(self.edition)] = csvs
+        derived[DATAPACKAGE] = csvs
+        return derived
+
     def files(self) -> dict[str, bytes]:
-        """Relative path -> content of every data file and document, in a stable order."""
-        files = {f"tables/{name}.csv": csv_bytes(frame) for name, frame in sorted(self.tables.items())}
-        files.update({f"index/{name}.csv": csv_bytes(frame) for name, frame in sorted(self.index.items())})
+        """Relative path -> content of every data file and document, in a stable order: each table as CSV and
+        Parquet, the workbook of every table, the documents, and datapackage.json describing the CSVs."""
+        frames = self.frames()
+        files = {path: csv_bytes(frame) for path, frame in frames.values()}
+        files.update({parquet_path(path): parquet_bytes(frame, self.docs.get(name))
+                      for name, (path, frame) in frames.items()})
+        paths = {name: path for name, (path, _frame) in frames.items()}
+        files[workbook_name(self.edition)] = workbook_bytes(
+            self.edition, {name: neutralise(frame) for name, (_path, frame) in frames.items()}, paths, self.docs)
         files.update(sorted(self.documents.items()))
+        digests = {path: (sha256_bytes(files[path]), len(files[path])) for path in paths.values()}
+        files[DATAPACKAGE] = datapackage_bytes(self.edition, {name: frame for name, (_p, frame) in frames.items()},
+                                               paths, digests, self.docs)
         return files
 
     def manifest(self, files: dict[str, bytes]) -> dict:

@@ -43,7 +43,8 @@ def test_publish_writes_the_layout_and_a_manifest(tmp_path):
     target = publish(small_release(), tmp_path)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     files = {o["file"]: o for o in manifest["outputs"]}
-    assert set(files) == {"tables/t.csv", "index/competitiveness_index.csv"}
+    csvs = {"tables/t.csv", "index/competitiveness_index.csv"}
+    assert set(files) == csvs | {p.replace(".csv", ".parquet") for p in csvs} | {"ieo_2019.xlsx", "datapackage.json"}
     assert files["tables/t.csv"]["sha256"] == hashlib.sha256((target / "tables/t.csv").read_bytes()).hexdigest()
     assert files["tables/t.csv"]["rows"] == 2
     assert manifest["run"] == {"run_id": "run-1", "created_at": "now"} and list(manifest)[-1] == "run"
