@@ -145,8 +145,9 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
                      "the normalisation and the aggregation, and the mean absolute rank shift."),
         dg.AssetSpec(index_key("sensitivity"), deps=[index_key("competitiveness_index"), index_key("weights")],
                      group_name=names.INDEX, kinds={"python", "duckdb"}, owners=[OWNER],
-                     description="Which assumption moves the ranks: first-order and total sensitivity indices of "
-                     "weights, normalisation and aggregation, per province rank and for the mean rank shift."),
+                     description="Which assumption moves the ranks: SALib's first-order and total-effect Sobol "
+                     "indices (Saltelli sampling) of weights, normalisation and aggregation, with the half-widths "
+                     "of their 95% bootstrap confidence intervals, per province rank and for the mean rank shift."),
     ],
     partitions_def=edition_partitions,
     backfill_policy=ONE_EDITION_PER_RUN,
@@ -154,7 +155,7 @@ def competitiveness_index(context: dg.AssetExecutionContext, settings: IeoSettin
 )
 def index_robustness(context: dg.AssetExecutionContext, settings: IeoSettings, index_settings: IndexSettings,
                      warehouse_writer: WarehouseWriter):
-    """Monte Carlo uncertainty (seeded) and Saltelli sensitivity analysis of the ranks."""
+    """Monte Carlo uncertainty (seeded) and SALib's Sobol sensitivity analysis of the ranks."""
     edition = int(context.partition_key)
     options = index_settings.options()
     nominal = read_table(settings, f"{names.INDEX}.competitiveness_index", edition).set_index("province_code")["rank"]

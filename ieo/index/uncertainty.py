@@ -3,16 +3,23 @@
 Three assumptions vary at once: every weight (each level's local weights scaled by a
 uniform factor in [1 - spread, 1 + spread] and renormalised within their parent), the
 normalisation (min-max, z-score or rank) and the aggregation (arithmetic or geometric).
-The uncertainty runs give each province's rank distribution; a Saltelli design on the
-same three assumptions gives their first-order and total sensitivity indices.
+The uncertainty runs give each province's rank distribution. The sensitivity analysis is SALib's:
+Saltelli's sampling scheme over the same three assumptions (the weight factors form one group, each
+discrete choice is a uniform variable cut into equal intervals), and Sobol analysis giving first-order
+and total-effect indices with bootstrap confidence intervals.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import sobol as sobol_analysis
+from SALib.sample import sobol as saltelli_sampling
 
 from ieo.index.compute import (
     ARITHMETIC,
@@ -51,13 +58,51 @@ class Design:
                    factors(len(structure.pillar_ids)), rng.integers(0, len(VARIED_NORMALISATIONS), runs),
                    rng.integers(0, len(VARIED_AGGREGATIONS), runs))
 
-    def mixed(self, other: Design, factor: str) -> Design:
-        """This design with one assumption's columns taken from ``other`` (Saltelli's A_B matrix)."""
-        if factor == "weights":
-            return Design(other.indicator_factor, other.sub_factor, other.pillar_factor, self.normalisation, self.aggregation)
-        if factor == "normalisation":
-            return Design(self.indicator_factor, self.sub_factor, self.pillar_factor, other.normalisation, self.aggregation)
-        return Design(self.indicator_factor, self.sub_factor, self.pillar_factor, self.normalisation, other.aggregation)
+    @classmethod
+    def from_sample(cls, sample: np.ndarray, structure: Structure) -> Design:
+        """The runs of a sample laid out as ``sensitivity_problem`` declares its variables."""
+        i, s, p = (len(structure.indicator_ids), len(structure.sub_ids), len(structure.pillar_ids))
+        return cls(sample[:, :i], sample[:, i:i + s], sample[:, i + s:i + s + p],
+                   np.minimum(sample[:, -2].astype(int), len(VARIED_NORMALISATIONS) - 1),
+                   np.minimum(sample[:, -1].astype(int), len(VARIED_AGGREGATIONS) - 1))
+
+
+def sensitivity_problem(structure: Structure, spread: float) -> dict:
+    """SALib's problem: every weight factor in [1 - spread, 1 + spread] (group weights), then the normalisation
+    and the aggregation as uniform variables whose integer part picks the choice."""
+    weights = [*structure.indicator_ids, *structure.sub_ids, *structure.pillar_ids]
+    return {
+        "num_vars": len(weights) + 2,
+        "names": [f"weight_{node}" for node in weights] + ["normalisation", "aggregation"],
+        "bounds": [[1 - spread, 1 + spread]] * len(weights)
+        + [[0, len(VARIED_NORMALISATIONS)], [0, len(VARIED_AGGREGATIONS)]],
+        "groups": ["weights"] * len(weights) + ["normalisation", "aggregation"],
+    }
+
+
+def sobol_indices(problem: dict, model: Callable[[np.ndarray], np.ndarray], base_samples: int, seed: int,
+                  output_names: list[str]) -> pd.DataFrame:
+    """First-order and total-effect Sobol indices of each output of ``model`` (samples x variables -> samples x
+    outputs) to each group of ``problem`` (or each variable), with the half-widths of their 95% confidence
+    intervals: SALib's Saltelli sample (``base_samples`` a power of 2, scrambled Sobol' sequence seeded by
+    ``seed``) and Sobol analysis (bootstrap seeded by ``seed``). An output that never varies gives empty indices.
+    """
+    sample = saltelli_sampling.sample(problem, base_samples, calc_second_order=False, seed=seed)
+    outputs = np.asarray(model(sample), dtype=np.float64)
+    factors = list(dict.fromkeys(problem.get("groups") or problem["names"]))
+    rows = []
+    for position, name in enumerate(output_names):
+        y = outputs[:, position]
+        if np.ptp(y) == 0:
+            found = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), [math.nan] * len(factors))
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                found = sobol_analysis.analyze(problem, y, calc_second_order=False, seed=seed)
+        rows += [{"output": name, "factor": factor, "first_order": found["S1"][k], "first_order_ci": found["S1_conf"][k],
+                  "total_effect": found["ST"][k], "total_effect_ci": found["ST_conf"][k]}
+                 for k, factor in enumerate(factors)]
+    return pd.DataFrame(rows)
 
 
 def _renormalised(local: np.ndarray, factor: np.ndarray, membership: np.ndarray) -> np.ndarray:
@@ -87,23 +132,10 @@ def ranks_for(design: Design, raw: np.ndarray, structure: Structure, tree: Weigh
     return competition_rank(scores)
 
 
-def first_order_and_total(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Saltelli (2010) first-order and Jansen total-effect estimators.
-
-    ``f_a``, ``f_b``: outputs (runs x outputs) of two independent designs; ``f_ab``: factors x
-    runs x outputs, design A with one factor from B. Outputs with no variance give NaN.
-    """
-    variance = np.var(np.concatenate([f_a, f_b]), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.mean(f_b * (f_ab - f_a), axis=1) / variance
-        total = 0.5 * np.mean((f_a - f_ab) ** 2, axis=1) / variance
-    return first, total
-
-
 @dataclass(frozen=True)
 class UncertaintyResult:
     ranks: pd.DataFrame  # province_code, nominal_rank, median_rank, p05_rank, p95_rank, mean_abs_rank_shift
-    sensitivity: pd.DataFrame  # output, factor, first_order, total_effect
+    sensitivity: pd.DataFrame  # output, factor, first_order, first_order_ci, total_effect, total_effect_ci
     runs: int
     seed: int
     spread: float
@@ -122,9 +154,7 @@ def monte_carlo(indicators: pd.DataFrame, tree: WeightTree, nominal_rank: pd.Ser
     codes = indicators["province_code"].to_numpy()
     nominal = nominal_rank.loc[codes].to_numpy()
     rng = np.random.default_rng(seed)
-    design_a = Design.draw(rng, runs, structure, spread)
-    design_b = Design.draw(rng, runs, structure, spread)
-    ranks_a = ranks_for(design_a, raw, structure, tree)
+    ranks_a = ranks_for(Design.draw(rng, runs, structure, spread), raw, structure, tree)
 
     ranks = pd.DataFrame({
         "province_code": codes,
@@ -135,18 +165,12 @@ def monte_carlo(indicators: pd.DataFrame, tree: WeightTree, nominal_rank: pd.Ser
         "mean_abs_rank_shift": np.abs(ranks_a - nominal).mean(axis=0),
     }).sort_values(["nominal_rank", "province_code"], kind="stable").reset_index(drop=True)
 
-    def outputs(rank_matrix: np.ndarray) -> np.ndarray:
+    def model(sample: np.ndarray) -> np.ndarray:
+        rank_matrix = ranks_for(Design.from_sample(sample, structure), raw, structure, tree)
         shift = np.abs(rank_matrix - nominal).mean(axis=1, keepdims=True)
-        return np.hstack([rank_matrix, shift]).astype(np.float64)
+        return np.hstack([rank_matrix, shift])
 
-    f_a, f_b = outputs(ranks_a), outputs(ranks_for(design_b, raw, structure, tree))
-    f_ab = np.stack([outputs(ranks_for(design_a.mixed(design_b, factor), raw, structure, tree)) for factor in FACTORS])
-    first, total = first_order_and_total(f_a, f_b, f_ab)
-    names = [*codes, "mean_abs_rank_shift"]
-    sensitivity = pd.DataFrame({
-        "output": np.tile(names, len(FACTORS)),
-        "factor": np.repeat(FACTORS, len(names)),
-        "first_order": first.ravel(),
-        "total_effect": total.ravel(),
-    })
+    base_samples = 1 << max(0, math.ceil(math.log2(runs)))  # Saltelli's scheme wants a power of 2
+    sensitivity = sobol_indices(sensitivity_problem(structure, spread), model, base_samples, seed,
+                                [*codes, "mean_abs_rank_shift"])
     return UncertaintyResult(ranks, sensitivity, runs, seed, spread)
