@@ -84,6 +84,25 @@ def test_charts_are_byte_for_byte_repeatable():
     assert charts.bar_chart("t", "t", ["a", "b"], [1, 2], "n").data_uri == first
 
 
+def test_the_tile_map_places_every_province_once_and_draws_the_same_bytes_twice():
+    from ieo.reference import reference_table
+    from ieo.report.sections.index import index_map
+
+    provinces = reference_table("provinces")
+    places = list(zip(provinces["tile_column"], provinces["tile_row"]))
+    assert len(provinces) == 31 and len(set(places)) == 31  # one square per province, none on another
+    beijing, tianjin, hainan = (provinces.set_index("short_zh").loc[n, ["tile_column", "tile_row"]].astype(int).tolist()
+                                for n in ("北京", "天津", "海南"))
+    assert tianjin[1] > beijing[1] and hainan[1] == max(provinces["tile_row"].astype(int))  # south is down
+    ranking = pd.DataFrame({"province_code": provinces["province_code"], "score": range(31, 0, -1),
+                            "rank": range(1, 32)})
+    chart = index_map(ranking)
+    assert chart.data_uri == index_map(ranking).data_uri
+    assert chart.alt.endswith(f"31 provinces; highest {provinces['short_zh'].iloc[0]} (31.0 · #1)")
+    width, height = png_size(chart)
+    assert width > 600 and height > 500
+
+
 @pytest.fixture(scope="module")
 def two_editions(released, tmp_path_factory):
     """The sample's 2019 release, and a copy of it posing as 2018 with Beijing's enterprise count 5 lower."""

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import cm, colors, font_manager, patches  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Noto Sans CJK JP")
 DPI = 110
@@ -166,6 +166,45 @@ def rank_intervals(chart_id: str, title: str, labels: list[str], nominal: list[f
     axes.legend(fontsize=8, loc="lower right")
     axes.set_title(title, fontsize=11)
     return _encode(figure, chart_id, title, f"{title}: {len(labels)} provinces")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One province's square on the tile-grid map: where it sits, its label and the value that colours it."""
+
+    column: int
+    row: int
+    label: str
+    value: float
+    note: str  # the second line under the label, e.g. the score and rank
+
+
+def tile_map(chart_id: str, title: str, tiles: list[Tile], value_label: str) -> Chart:
+    """A tile-grid map: one equal square per province at its rough position (west to east, north to south),
+    coloured by value on one sequential scale, labelled with its name and note. Drawn without boundary data."""
+    _style()
+    columns = max(t.column for t in tiles) + 1
+    rows = max(t.row for t in tiles) + 1
+    figure, axes = plt.subplots(figsize=(1.05 * columns + 1.2, 1.0 * rows + 0.6))
+    values = np.array([t.value for t in tiles], dtype=float)
+    scale = colors.Normalize(vmin=float(np.nanmin(values)), vmax=float(np.nanmax(values)))
+    colour_map = matplotlib.colormaps["YlGnBu"]
+    for tile in tiles:
+        axes.add_patch(patches.Rectangle((tile.column, -tile.row), 0.94, -0.94, facecolor=colour_map(scale(tile.value)),
+                                                    edgecolor="white"))
+        ink = "white" if scale(tile.value) > 0.6 else "#222222"
+        axes.text(tile.column + 0.47, -tile.row - 0.36, tile.label, ha="center", va="center", fontsize=9,
+                  color=ink, fontweight="bold")
+        axes.text(tile.column + 0.47, -tile.row - 0.68, tile.note, ha="center", va="center", fontsize=7, color=ink)
+    axes.set_xlim(-0.1, columns)
+    axes.set_ylim(-rows - 0.1, 0.1)
+    axes.set_aspect("equal")
+    axes.set_axis_off()
+    bar = figure.colorbar(cm.ScalarMappable(norm=scale, cmap=colour_map), ax=axes, shrink=0.6, pad=0.02)
+    bar.set_label(value_label, fontsize=8)
+    axes.set_title(title, fontsize=11)
+    best = max(tiles, key=lambda t: t.value)
+    return _encode(figure, chart_id, title, f"{title}: {len(tiles)} provinces; highest {best.label} ({best.note})")
 
 
 def network_drawing(chart_id: str, title: str, nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 2020) -> Chart:

@@ -14,6 +14,7 @@ from ieo.report.blocks import (
     table,
     with_previous,
 )
+from ieo.reference import reference_table
 from ieo.report.reader import PublishedRelease
 
 SECTION_ID = "index"
@@ -40,6 +41,7 @@ def index_section(release: PublishedRelease, previous: PublishedRelease | None) 
          for pillar, label, weight in zip(pillars["node_id"], pillars["report_label"], pillars["weight"])},
         index=[shown_names.get(c, c) for c in ordered["province_code"]],
     )
+    section.blocks.append(index_map(ordered))
     section.blocks.append(charts.stacked_bars("pillar_scores", "Pillar scores per province (score x pillar weight)",
                                               contributions, "weighted pillar score"))
     uncertainty = ix["rank_uncertainty"].sort_values("nominal_rank")
@@ -62,6 +64,16 @@ def index_section(release: PublishedRelease, previous: PublishedRelease | None) 
         "province's rank falls in 90% of those runs. A short bar means the rank is robust.",
     ]
     return section
+
+
+def index_map(ranking: pd.DataFrame) -> charts.Chart:
+    """The index on a tile-grid map of the 31 provinces (positions from the provinces seed)."""
+    provinces = reference_table("provinces").set_index("province_code")
+    tiles = [charts.Tile(int(provinces.at[code, "tile_column"]), int(provinces.at[code, "tile_row"]),
+                         provinces.at[code, "short_zh"], float(score), f"{score:.1f} · #{int(rank)}")
+             for code, score, rank in ranking[["province_code", "score", "rank"]].itertuples(index=False)]
+    return charts.tile_map("index_map", "Competitiveness index by province (tile grid: score and rank)", tiles,
+                           "index score")
 
 
 def weights_tree(weights: pd.DataFrame) -> Table:
