@@ -70,7 +70,7 @@ def parser(column: c.Column):
     if column.kind == c.INT:
         return _parse_year if column.is_year else _parse_int
     return {c.DECIMAL: _parse_decimal, c.MONEY: _parse_decimal, c.DATE: _parse_date,
-            c.ENUM: lambda v: str(v).strip().lower(), c.STRING: _parse_text}[column.kind]
+            c.ENUM: lambda v: str(v).strip().lower(), c.STRING: _parse_text, c.CITY: _parse_text}[column.kind]
 
 
 def _parse_text(value: object) -> str:

@@ -30,7 +30,7 @@ FIRST_FOUNDING_YEAR = 1949
 LIST_SEPARATOR = ";"
 
 # Column kinds. The reader parses each kind; the suites check its value rules.
-STRING, ENUM, INT, DECIMAL, MONEY, DATE, PROVINCE, COUNTRY, TAXONOMY, TAXONOMY_LIST = (
+STRING, ENUM, INT, DECIMAL, MONEY, DATE, PROVINCE, COUNTRY, TAXONOMY, TAXONOMY_LIST, CITY = (
     "string",
     "enum",
     "int",
@@ -41,6 +41,7 @@ STRING, ENUM, INT, DECIMAL, MONEY, DATE, PROVINCE, COUNTRY, TAXONOMY, TAXONOMY_L
     "country",
     "taxonomy",
     "taxonomy_list",
+    "city",
 )
 
 
@@ -66,6 +67,9 @@ KINDS: dict[str, Kind] = {
     COUNTRY: Kind("object", "VARCHAR", "ISO 3166-1 alpha-2", "countries"),
     TAXONOMY: Kind("object", "VARCHAR", "taxonomy", "taxonomy"),
     TAXONOMY_LIST: Kind("object", "VARCHAR", "taxonomy list (';'-separated)", "taxonomy"),
+    # Resolved by the reader against the cities seed and the row's province; an unknown city is a warning, not an
+    # error, so the kind has no reference set for the suites to check.
+    CITY: Kind("object", "VARCHAR", "city (Chinese, pinyin or code; normalised to the cities seed)"),
 }
 
 # How a date or year column relates to the edition year.
@@ -161,7 +165,7 @@ CONTRACT: tuple[Table, ...] = (
             Column("org_type", ENUM, "Kind of organisation", required=True, values=ORG_TYPES),
             Column("country", COUNTRY, "ISO 3166-1 alpha-2 country code", required=True),
             Column("province", PROVINCE, "Province; required when country is CN, empty otherwise"),
-            Column("city", STRING, "City"),
+            Column("city", CITY, "City (in China: a prefecture-level city or municipality)"),
             Column("integrative_sector", TAXONOMY, "Industry the organisation belongs to", taxonomy="integrative_sectors"),
             Column("ai_core_sector", TAXONOMY, "AI core industrial sector", taxonomy="ai_core_sectors"),
         ),
@@ -226,7 +230,7 @@ CONTRACT: tuple[Table, ...] = (
         columns=(
             _id("conference_id", "Conference ID"),
             Column("name", STRING, "Conference name", required=True),
-            Column("city", STRING, "Host city", required=True),
+            Column("city", CITY, "Host city", required=True),
             Column("province", PROVINCE, "Host province", required=True),
             Column("organizer", STRING, "Organiser", required=True),
             Column("held_on", DATE, "Date held", required=True, edition_bound=WITHIN_EDITION),
@@ -262,7 +266,7 @@ CONTRACT: tuple[Table, ...] = (
             _id("park_id", "Park ID"),
             Column("name", STRING, "Park name", required=True),
             Column("province", PROVINCE, "Province", required=True),
-            Column("city", STRING, "City"),
+            Column("city", CITY, "City"),
             Column("planned_year", INT, "Year planned", required=True, edition_bound=NOT_AFTER_EDITION),
         ),
     ),

@@ -11,7 +11,6 @@ does not resolve is kept verbatim so that the suite reports it.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -25,46 +24,14 @@ import yaml
 from ieo import contract as c
 from ieo import workbooks
 from ieo.cells import as_dtype, blank_to_none, jsonable, parser, shown
+from ieo.cities import resolve_cities
+from ieo.raw_errors import ContractViolation, RawError
 
 SOURCE_ROW = "_source_row"
 EXTRA_COLUMNS = "_extra"
 ENCODINGS_FILE = "encodings.yml"
 SUPPORTED_ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
 FILE_SUFFIXES = (".csv", ".parquet", workbooks.WORKBOOK_SUFFIX)
-
-
-@dataclass(frozen=True, order=True)
-class RawError:
-    """One contract violation, located by file, 1-based row (header = row 1) and column."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
-
-
-class ContractViolation(Exception):
-    """An edition broke the contract; it is rejected whole and never becomes the current load."""
-
-    def __init__(self, edition: int, errors: list[RawError]):
-        self.edition = edition
-        self.errors = sorted(errors, key=lambda e: (e.file, e.row or 0, e.column or "", e.message))
-        super().__init__(self.summary())
-
-    def summary(self, limit: int = 50) -> str:
-        lines = [f"edition {self.edition} rejected: {len(self.errors)} contract error(s); the current load is unchanged"]
-        lines += [f"  {e}" for e in self.errors[:limit]]
-        if len(self.errors) > limit:
-            lines.append(f"  ... and {len(self.errors) - limit} more")
-        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -237,7 +204,7 @@ def _read_table(table: c.Table, source: Source, declared_encoding: str | None, e
     elif path.suffix == ".parquet":
         cells, encoding = _read_parquet_cells(path, display, errors), None
     else:
-        cells, encoding = _read_sheet_cells(table, source, errors, warnings), None
+        cells, encoding = workbooks.read_sheet_cells(table, source.path, source.sheet, display, errors, warnings), None
     if cells is None or len(errors) > before:
         return None
     header, rows = cells
@@ -252,6 +219,7 @@ def _read_table(table: c.Table, source: Source, declared_encoding: str | None, e
     extras = [h for h in header if h not in table.column_names]
     warnings += [f"{display}: unknown extra column {name!r} kept in the raw layer" for name in extras]
     frame = _typed_frame(table, header, rows, extras, display, errors)
+    resolve_cities(table, frame, frame[SOURCE_ROW], display, errors, warnings)
     if len(errors) > before:
         return None
     return RawTable(table.name, path, sha256_of(path), frame, encoding, warnings, source.sheet)
@@ -341,74 +309,6 @@ def _not_text(head: bytes, path: Path) -> str | None:
         return (f"is UTF-16 (it starts with the byte order mark {order}); save it as UTF-8 (Excel: CSV UTF-8) "
                 "or GB18030, the encodings accepted")
     return None
-
-
-def _read_sheet_cells(
-    table: c.Table, source: Source, errors: list[RawError], warnings: list[str]
-) -> tuple[list[str], list[list[object]]] | None:
-    """A sheet's header (Excel's row 1) and data rows, each led by its Excel row number.
-
-    Integral numbers are read as integers, numbers in a date column as Excel serial dates, blank rows are
-    skipped and blank trailing columns dropped. A merged or multi-row header is refused: the contract needs one
-    header row naming every column.
-    """
-    display = source.display
-    try:
-        sheet = workbooks.read_sheet(source.path, source.sheet)
-    except workbooks.WorkbookError as exc:
-        errors.append(RawError(display, None, None, str(exc)))
-        return None
-    rows = [[_sheet_value(value) for value in row] for row in sheet.rows]
-    if not rows or not any(blank_to_none(v) is not None for v in rows[0]):
-        errors.append(RawError(display, 1, None, "row 1 is empty; the sheet's first row must be the header"))
-        return None
-    merged_header = [r for r in sheet.merged if r.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"]
-    if merged_header:
-        errors.append(RawError(display, 1, None, f"the header has merged cells ({', '.join(merged_header)}); unmerge "
-                                                 "them and give every column its own name in row 1"))
-        return None
-    width = max(i + 1 for row in rows for i, v in enumerate(row) if blank_to_none(v) is not None)
-    header = [str(v).strip() for v in rows[0][:width]] + [""] * max(0, width - len(rows[0]))
-    second = {str(v).strip() for v in (rows[1] if len(rows) > 1 else [])}
-    if len(set(table.column_names) - set(header)) > len(set(table.column_names) - second):
-        errors.append(RawError(display, 2, None, "the header spans more than one row; keep a single header row "
-                                                 "(row 1) naming every column, and put data from row 2"))
-        return None
-    used = [i for i, name in enumerate(header)
-            if name or any(i < len(row) and blank_to_none(row[i]) is not None for row in rows[1:])]
-    unnamed = [i for i in used if not header[i]]
-    for position in unnamed:
-        errors.append(RawError(display, 1, workbooks.cell_name(0, position)[:-1],
-                               "a column holds data but has no name in the header row"))
-    if unnamed:
-        return None
-    header = [header[i] for i in used]
-    dates = {i for i, name in enumerate(header) if name in table.column_names and table.column(name).kind == c.DATE}
-    data: list[list[object]] = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = [row[i] if i < len(row) else "" for i in used]
-        if all(blank_to_none(v) is None for v in cells):
-            continue
-        for i in dates:
-            if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool):
-                try:
-                    cells[i] = workbooks.excel_serial_date(cells[i])
-                except ValueError as exc:
-                    errors.append(RawError(display, number, header[i], f"{exc}, got {shown(cells[i])}"))
-        data.append([str(number)] + cells)
-    for (row, column), reference in sorted(sheet.formulas.items()):
-        value = sheet.rows[row][column] if row < len(sheet.rows) and column < len(sheet.rows[row]) else ""
-        warnings.append(f"{display}, cell {reference}: a formula, read by its cached value {shown(value)}")
-    return header, data
-
-
-def _sheet_value(value: object) -> object:
-    """A calamine cell as the contract's parsers take it: integral floats as int, datetimes as dates."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    return value
 
 
 def _read_parquet_cells(path: Path, display: str, errors: list[RawError]) -> tuple[list[str], list[list[object]]] | None:

@@ -78,6 +78,39 @@ def province_lookup() -> Lookup:
     return _build_lookup("provinces", frame, "province_code", ["name_zh", "short_zh", "bare_zh", "name_en"])
 
 
+@dataclass(frozen=True)
+class City:
+    code: str
+    short_zh: str  # the canonical spelling a resolved city is stored as
+    province_code: str
+
+
+@dataclass(frozen=True)
+class CityLookup:
+    """Case-insensitive map from every spelling of a city to the cities it may name: pinyin is ambiguous
+    (Suzhou is 苏州 in Jiangsu and 宿州 in Anhui), so a spelling may name several, told apart by province."""
+
+    spellings: dict[str, tuple[City, ...]]
+
+    def candidates(self, value: str) -> tuple[City, ...]:
+        return self.spellings.get(_key(value), ())
+
+
+@lru_cache(maxsize=None)
+def city_lookup() -> CityLookup:
+    """Chinese name with or without suffix, pinyin, aliases or the GB/T 2260 code of every prefecture-level city
+    and municipality (seed ``reference/cities.csv``)."""
+    spellings: dict[str, tuple[City, ...]] = {}
+    for row in reference_table("cities").itertuples(index=False):
+        city = City(row.city_code, row.short_zh, row.province_code)
+        words = {_key(w) for w in [row.city_code, row.name_zh, row.short_zh, row.name_en, *_aliases(row.aliases)]
+                 if isinstance(w, str) and w.strip()}
+        words |= {w.replace("'", "").replace(" ", "") for w in words}  # Xi'an, Xian; Hohhot
+        for word in words:
+            spellings[word] = (*spellings.get(word, ()), city)
+    return CityLookup(spellings)
+
+
 @lru_cache(maxsize=None)
 def country_lookup() -> Lookup:
     return _build_lookup("countries", reference_table("countries"), "country_code", ["name_en", "name_zh"])

@@ -18,6 +18,10 @@ from xml.etree import ElementTree
 
 import python_calamine as calamine
 
+from ieo import contract as c
+from ieo.cells import blank_to_none, shown
+from ieo.raw_errors import RawError
+
 WORKBOOK_SUFFIX = ".xlsx"
 ZIP_MAGIC = b"PK\x03\x04"
 # An OLE2 compound file: what Excel writes for a password-protected workbook, and for a legacy .xls.
@@ -145,3 +149,69 @@ def _cell_position(reference: str) -> tuple[int, int]:
     for letter in letters:
         column = column * 26 + ord(letter) - ord("A") + 1
     return int(digits) - 1, column - 1
+
+
+def read_sheet_cells(table: c.Table, path: Path, sheet_name: str, display: str, errors: list[RawError],
+                     warnings: list[str]) -> tuple[list[str], list[list[object]]] | None:
+    """A sheet's header (Excel's row 1) and data rows, each led by its Excel row number.
+
+    Integral numbers are read as integers, numbers in a date column as Excel serial dates, blank rows are
+    skipped and blank trailing columns dropped. A merged or multi-row header is refused: the contract needs one
+    header row naming every column.
+    """
+    try:
+        sheet = read_sheet(path, sheet_name)
+    except WorkbookError as exc:
+        errors.append(RawError(display, None, None, str(exc)))
+        return None
+    rows = [[_sheet_value(value) for value in row] for row in sheet.rows]
+    if not rows or not any(blank_to_none(v) is not None for v in rows[0]):
+        errors.append(RawError(display, 1, None, "row 1 is empty; the sheet's first row must be the header"))
+        return None
+    merged_header = [r for r in sheet.merged if r.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"]
+    if merged_header:
+        errors.append(RawError(display, 1, None, f"the header has merged cells ({', '.join(merged_header)}); unmerge "
+                                                 "them and give every column its own name in row 1"))
+        return None
+    width = max(i + 1 for row in rows for i, v in enumerate(row) if blank_to_none(v) is not None)
+    header = [str(v).strip() for v in rows[0][:width]] + [""] * max(0, width - len(rows[0]))
+    second = {str(v).strip() for v in (rows[1] if len(rows) > 1 else [])}
+    if len(set(table.column_names) - set(header)) > len(set(table.column_names) - second):
+        errors.append(RawError(display, 2, None, "the header spans more than one row; keep a single header row "
+                                                 "(row 1) naming every column, and put data from row 2"))
+        return None
+    used = [i for i, name in enumerate(header)
+            if name or any(i < len(row) and blank_to_none(row[i]) is not None for row in rows[1:])]
+    unnamed = [i for i in used if not header[i]]
+    for position in unnamed:
+        errors.append(RawError(display, 1, cell_name(0, position)[:-1],
+                               "a column holds data but has no name in the header row"))
+    if unnamed:
+        return None
+    header = [header[i] for i in used]
+    dates = {i for i, name in enumerate(header) if name in table.column_names and table.column(name).kind == c.DATE}
+    data: list[list[object]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [row[i] if i < len(row) else "" for i in used]
+        if all(blank_to_none(v) is None for v in cells):
+            continue
+        for i in dates:
+            if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool):
+                try:
+                    cells[i] = excel_serial_date(cells[i])
+                except ValueError as exc:
+                    errors.append(RawError(display, number, header[i], f"{exc}, got {shown(cells[i])}"))
+        data.append([str(number)] + cells)
+    for (row, column), reference in sorted(sheet.formulas.items()):
+        value = sheet.rows[row][column] if row < len(sheet.rows) and column < len(sheet.rows[row]) else ""
+        warnings.append(f"{display}, cell {reference}: a formula, read by its cached value {shown(value)}")
+    return header, data
+
+
+def _sheet_value(value: object) -> object:
+    """A calamine cell as the contract's parsers take it: integral floats as int, datetimes as dates."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value

@@ -69,11 +69,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with stage_progress("generating the sample", STAGES) as on_stage:
         counts = generate(out, seed=args.seed, scale=args.scale, on_stage=on_stage, file_format=args.format)
-    elapsed = time.perf_counter() - started
     for edition, tables in counts.items():
         print(f"{edition}: " + ", ".join(f"{name} {n:,}" for name, n in tables.items()))
-    print(f"synthetic sample database (seed {args.seed}, scale {args.scale:g}, {args.format}) written to {out} "
-          f"in {elapsed:.1f} s")
+    print(f"synthetic sample ({args.format}, seed {args.seed}, scale {args.scale:g}) in {out} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -336,6 +334,7 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ieo.sample.generator import FILE_FORMATS
     parser = argparse.ArgumentParser(prog="ieo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -343,8 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2020)
     sample.add_argument("--scale", type=float, default=1.0, help="multiply every count (10, 100 for benchmarks)")
     sample.add_argument("--out", help="output folder (default: IEO_RAW_DIR)")
-    sample.add_argument("--format", choices=["csv", "xlsx"], default="csv",
-                        help="csv (default): a file per table; xlsx: one workbook per edition, a sheet per table")
+    sample.add_argument("--format", choices=FILE_FORMATS, default="csv", help="csv (default) or xlsx: a workbook per edition")
     sample.set_defaults(func=cmd_sample)
 
     run = sub.add_parser("run", help="materialize every asset for every edition through Dagster")

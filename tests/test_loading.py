@@ -74,6 +74,7 @@ def test_province_country_and_taxonomy_spellings_normalise_to_codes(edition_copy
     cn = frame.index[frame.country == "CN"][:6]
     frame.loc[cn, "province"] = ["北京", "北京市", "Beijing", "110000", "广西壮族自治区", "Nei Mongol"]
     frame.loc[cn, "country"] = ["cn", "China", "中国", "CN", "CN", "CN"]
+    frame.loc[cn, "city"] = ""  # cities follow their province: not the subject here
     frame.loc[cn[:2], "ai_core_sector"] = ["Wise Information Technology of 120", "smart city"]
     frame.to_csv(path, index=False)
     loaded = read_edition(edition_copy, EDITION)["organizations"].frame.set_index(SOURCE_ROW)

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import sobol as sobol_analysis
-from SALib.sample import sobol as saltelli_sampling
 
 from ieo.index.compute import (
     ARITHMETIC,
@@ -87,6 +85,11 @@ def sobol_indices(problem: dict, model: Callable[[np.ndarray], np.ndarray], base
     intervals: SALib's Saltelli sample (``base_samples`` a power of 2, scrambled Sobol' sequence seeded by
     ``seed``) and Sobol analysis (bootstrap seeded by ``seed``). An output that never varies gives empty indices.
     """
+    # Imported here: SALib imports dill, which writes a probe file into the temp folder, and the definitions that
+    # import this module must not write anything at load.
+    from SALib.analyze import sobol as sobol_analysis
+    from SALib.sample import sobol as saltelli_sampling
+
     sample = saltelli_sampling.sample(problem, base_samples, calc_second_order=False, seed=seed)
     outputs = np.asarray(model(sample), dtype=np.float64)
     factors = list(dict.fromkeys(problem.get("groups") or problem["names"]))

@@ -1,0 +1,55 @@
+"""City columns resolved against the cities seed, told apart by the row's province (the raw reader's last step)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ieo import contract as c
+from ieo.raw_errors import RawError
+from ieo.reference import city_lookup, province_lookup, reference_table
+
+
+def resolve_cities(table: c.Table, frame: pd.DataFrame, row_numbers: pd.Series, display: str,
+                   errors: list[RawError], warnings: list[str]) -> None:
+    """Store each city in China as the cities seed's name for it, told apart by the row's province.
+
+    A city outside mainland China (the row's country is not CN) stays as written; so does a city the seed does
+    not know, or one that several cities share and the row's province does not decide, each with a warning.
+    A city that lies in another province than the row's is an error.
+    """
+    province = next((col.name for col in table.columns if col.kind == c.PROVINCE), None)
+    country = next((col.name for col in table.columns if col.kind == c.COUNTRY), None)
+    known_provinces = set(province_lookup().codes)
+    province_names = dict(zip(reference_table("provinces")["province_code"], reference_table("provinces")["short_zh"]))
+    lookup = city_lookup()
+
+    def shown_province(code: str) -> str:
+        return f"{province_names[code]} ({code})"
+
+    for column in (col for col in table.columns if col.kind == c.CITY):
+        provinces = frame[province] if province else pd.Series([None] * len(frame))
+        countries = frame[country] if country else pd.Series(["CN"] * len(frame))
+        resolved = []
+        for row, value, in_province, in_country in zip(row_numbers, frame[column.name], provinces, countries):
+            if value is None or pd.isna(value) or in_country != "CN":
+                resolved.append(value)
+                continue
+            candidates = lookup.candidates(value)
+            checked = isinstance(in_province, str) and in_province in known_provinces
+            matching = [city for city in candidates if not checked or city.province_code == in_province]
+            if len(matching) == 1:
+                resolved.append(matching[0].short_zh)
+                continue
+            resolved.append(value)
+            where = f"{display}, row {row}, column {column.name}"
+            if not candidates:
+                warnings.append(f"{where}: unknown city {value!r} kept as written (not in the cities seed)")
+            elif not matching:
+                elsewhere = " or ".join(f"{city.short_zh} in {shown_province(city.province_code)}" for city in candidates)
+                errors.append(RawError(display, int(row), column.name,
+                                       f"city {value!r} is {elsewhere}, but the row's province is "
+                                       f"{shown_province(in_province)}"))
+            else:
+                options = ", ".join(f"{city.short_zh} ({province_names[city.province_code]})" for city in matching)
+                warnings.append(f"{where}: city {value!r} may be {options}; kept as written (give the province)")
+        frame[column.name] = pd.Series(resolved, index=frame.index, dtype=frame[column.name].dtype)
