@@ -13,6 +13,7 @@ from glue.dbt import (
     failed_nodes,
     ieo_dbt_project,
     invoke,
+    keep_docs_manifest,
     keep_parse,
     manifest_path,
     translator,
@@ -121,6 +122,7 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
                          + f"; dbt log: {invocation.target_path / 'dbt.log'}") from None
     finally:
         keep_parse(invocation, args)
+    keep_docs_manifest(invocation, engine, edition)
     schema, lineage = record_column_lineage(engine, edition, invocation.target_path / "compiled")
     keys = [event.asset_key if isinstance(event, dg.AssetMaterialization) else context.asset_key_for_output(
         event.output_name) for event in built]

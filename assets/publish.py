@@ -14,7 +14,7 @@ import pandas as pd
 
 from assets.index import IndexSettings
 from assets.quality import printed_figure_checks
-from glue.dbt import manifest_path
+from glue.dbt import DocsMissing, edition_docs, manifest_path
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER, latest_check_results, written_elsewhere
@@ -24,6 +24,7 @@ from ieo.engine import Engine
 from ieo.lineage import Step, build_lineage, render_lineage_html, source_file_of
 from ieo.raw_reader import sha256_of
 from ieo.release import FINAL, Release, ReleaseRefused, code_version, publish
+from ieo.dbt_docs import DOCS_FILE
 from ieo.release_formats import table_docs
 from ieo.release_tables import read_release_tables
 from ieo.settings import PROJECT_ROOT, SEEDS_DIR
@@ -218,11 +219,16 @@ def published_release(context: dg.AssetExecutionContext, settings: IeoSettings, 
             "created_at": pd.Timestamp.now(tz="UTC").isoformat(),
         },
     )
+    try:
+        page, anchors = edition_docs(settings.table_engine, edition)
+    except DocsMissing as missing:
+        raise dg.Failure(description=str(missing)) from None
     lineage = build_lineage(edition, published_assets(release.frames()), steps, inputs, seed_hashes(steps),
-                            release.derived_files())
+                            release.derived_files(), {asset: f"{DOCS_FILE}{anchor}" for asset, anchor in anchors.items()})
     release.documents = {
         LINEAGE_JSON: (json.dumps(lineage, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
         LINEAGE_HTML: render_lineage_html(lineage).encode("utf-8"),
+        DOCS_FILE: page,
     }
     try:
         target = publish(release, settings.publish_path)

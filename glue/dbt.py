@@ -33,7 +33,8 @@ from packaging import version
 from glue.results import OWNER
 from ieo import names
 from ieo.engine import Engine
-from ieo.settings import DBT_PROJECT_DIR, SPARK
+from ieo.dbt_docs import docs_anchors, docs_page, empty_catalog, reproducible
+from ieo.settings import DBT_PROJECT_DIR, DUCKDB, PROJECT_ROOT, SPARK
 
 # dbt is installed beside this interpreter; it is named explicitly so no PATH setup is needed.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
@@ -130,8 +131,12 @@ def invoke(dbt: DbtCliResource, args: list[str], context: dg.AssetExecutionConte
 
 
 def keep_parse(invocation: DbtCliInvocation, args: list[str]) -> None:
-    """Save the parse dbt wrote for this command line, replacing the file at once (other processes may read it)."""
-    written = invocation.target_path / PARTIAL_PARSE
+    """Save the parse dbt wrote for this command line."""
+    _save_parse(invocation.target_path / PARTIAL_PARSE, args)
+
+
+def _save_parse(written: Path, args: list[str]) -> None:
+    """Keep ``written`` as the saved parse of ``args``, replacing the file at once (other processes may read it)."""
     if not written.exists():
         return
     saved = saved_parse(args)
@@ -139,6 +144,45 @@ def keep_parse(invocation: DbtCliInvocation, args: list[str]) -> None:
     partial = saved.with_name(f"{saved.name}.{os.getpid()}.{uuid.uuid4().hex[:7]}")
     shutil.copyfile(written, partial)
     os.replace(partial, saved)
+
+
+class DocsMissing(FileNotFoundError):
+    """The edition's dbt documentation was not kept: its models have not been built in this checkout."""
+
+
+DOCS_DIR = TARGET_DIR / "docs"  # per engine and edition: the manifest of the last build, made reproducible
+
+
+def docs_manifest_path(engine: Engine, edition: int) -> Path:
+    return DOCS_DIR / f"{engine.name}-{edition}.json"
+
+
+def keep_docs_manifest(invocation: DbtCliInvocation, engine: Engine, edition: int) -> None:
+    """Keep the build's manifest (every model's SQL as compiled for the edition) as the edition's dbt
+    documentation, without what differs between two builds of the same inputs (ieo.dbt_docs.reproducible), so
+    that publishing it takes no dbt command of its own."""
+    manifest = json.loads((invocation.target_path / "manifest.json").read_text(encoding="utf-8"))
+    replacements = {str(invocation.target_path): "target", str(DBT_PROJECT_DIR): "dbt_project",
+                    str(PROJECT_ROOT): ".", str(engine.warehouse): "warehouse", str(engine.lake): "lake"}
+    database = Path(engine.warehouse).stem if engine.name == DUCKDB else None
+    path = docs_manifest_path(engine, edition)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:7]}")
+    partial.write_text(json.dumps(reproducible(manifest, replacements, database), ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def edition_docs(engine: Engine, edition: int) -> tuple[bytes, dict[str, str]]:
+    """dbt's documentation site of the edition as one offline page, and each documented asset's anchor in it."""
+    from dbt.task.docs import DOCS_INDEX_FILE_PATH
+
+    path = docs_manifest_path(engine, edition)
+    if not path.exists():
+        raise DocsMissing(f"no dbt documentation of edition {edition} on {engine.name} ({path}); build the "
+                          "edition's dbt models (the survey_models step) in this checkout first")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    index_html = Path(DOCS_INDEX_FILE_PATH).read_text(encoding="utf-8")
+    return docs_page(index_html, manifest, empty_catalog(manifest)), docs_anchors(manifest)
 
 
 def dbt_target_args(engine: Engine, edition: int | None = None) -> list[str]:

@@ -110,12 +110,14 @@ def sources_of(steps: dict[str, Step], asset: str, column: str) -> list[tuple[st
 
 
 def build_lineage(edition: int, published: dict[str, tuple[str, list[str]]], steps: dict[str, Step],
-                  inputs: list[dict], seeds: dict[str, str], derived: dict[str, list[str]] | None = None) -> dict:
+                  inputs: list[dict], seeds: dict[str, str], derived: dict[str, list[str]] | None = None,
+                  docs: dict[str, str] | None = None) -> dict:
     """The lineage document.
 
     ``published``: release CSV -> (producing asset, its columns); ``inputs``: the raw files with
     their sha256 (the manifest's); ``seeds``: seed asset -> sha256 of its CSV; ``derived``: each other
-    form of the tables (Parquet, the workbook, the data package) -> the CSVs whose tables it holds.
+    form of the tables (Parquet, the workbook, the data package) -> the CSVs whose tables it holds; ``docs``:
+    asset -> its page in the release's dbt documentation.
     """
     tables = {}
     for file, (asset, columns) in sorted(published.items()):
@@ -150,6 +152,7 @@ def build_lineage(edition: int, published: dict[str, tuple[str, list[str]]], ste
                 "code_version": steps[asset].code_version,
                 "source_file": steps[asset].source_file,
                 "checks": sorted(steps[asset].checks, key=lambda c: c["check"]),
+                "dbt_docs": (docs or {}).get(asset),
             }
             for asset in sorted(closure) if asset in steps
         },

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -40,6 +41,21 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
             risky = text.notna() & text.astype(str).str.startswith(FORMULA_PREFIXES)
             if risky.any():
                 result[column] = text.astype(object).where(~risky, "'" + text.astype(str))
+    return result
+
+
+def published_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns rounded to the ten significant digits the CSVs print, for the Parquet and workbook forms:
+    every form then holds the same values, and the last bits of a sum, which vary with the order dbt's threads
+    add in, never reach a file."""
+    floats = [column for column in frame.columns if pd.api.types.is_float_dtype(frame[column])]
+    if not floats:
+        return frame
+    result = frame.copy()
+    for column in floats:
+        values = result[column].astype("float64").to_numpy()
+        rounded = [value if math.isnan(value) else float(FLOAT_FORMAT % value) for value in values]
+        result[column] = pd.Series(rounded, index=result.index, dtype="float64").astype(frame[column].dtype)
     return result
 
 
@@ -121,11 +137,12 @@ class Release:
         Parquet, the workbook of every table, the documents, and datapackage.json describing the CSVs."""
         frames = self.frames()
         files = {path: csv_bytes(frame) for path, frame in frames.values()}
-        files.update({parquet_path(path): parquet_bytes(frame, self.docs.get(name))
-                      for name, (path, frame) in frames.items()})
+        rounded = {name: published_floats(frame) for name, (_path, frame) in frames.items()}
+        files.update({parquet_path(path): parquet_bytes(rounded[name], self.docs.get(name))
+                      for name, (path, _frame) in frames.items()})
         paths = {name: path for name, (path, _frame) in frames.items()}
         files[workbook_name(self.edition)] = workbook_bytes(
-            self.edition, {name: neutralise(frame) for name, (_path, frame) in frames.items()}, paths, self.docs)
+            self.edition, {name: neutralise(frame) for name, frame in rounded.items()}, paths, self.docs)
         files.update(sorted(self.documents.items()))
         digests = {path: (sha256_bytes(files[path]), len(files[path])) for path in paths.values()}
         files[DATAPACKAGE] = datapackage_bytes(self.edition, {name: frame for name, (_p, frame) in frames.items()},

@@ -37,6 +37,7 @@ def test_parquet_has_typed_columns_the_values_and_the_descriptions(tmp_path):
     assert [str(f.type) for f in table.schema] == ["string", "double", "int64"]
     assert table.column("name").to_pylist() == ["=HYPERLINK(\"x\")", "plain", "北京"]  # data, not neutralised
     assert table.column("n").to_pylist() == [1, 2, None]
+    assert table.column("value").to_pylist() == [0.3, -3.0, None]  # the CSV's ten digits: 0.1 + 0.2 prints 0.3
     assert table.schema.metadata[b"description"] == b"A test table."
     assert table.schema.field("value").metadata[b"description"] == b"A value."
 
@@ -132,3 +133,36 @@ def test_parquet_values_equal_the_csvs(released, table_id):
     csv = pd.read_csv(target / f"{table_id}.csv")
     parquet = pq.read_table(target / f"{table_id}.parquet").to_pandas()
     pd.testing.assert_frame_equal(parquet, csv, check_dtype=False, check_exact=False, rtol=1e-9)
+
+
+def test_the_dbt_docs_site_opens_offline_from_the_lineage_page(released):
+    """dbt_docs.html in headless Chromium: no request leaves the file, a model's and a Python table's
+    documentation show, and the lineage page's link for a dbt step opens that step's page."""
+    import time
+
+    from tests.browser import chromium, requested_urls
+
+    release = released["publish"] / "2019"
+    lineage = json.loads((release / "lineage.json").read_text(encoding="utf-8"))
+    assert lineage["steps"]["marts/relation_summary"]["dbt_docs"] == "dbt_docs.html#!/model/model.ieo.relation_summary"
+    assert lineage["steps"]["reference/provinces"]["dbt_docs"] == "dbt_docs.html#!/seed/seed.ieo.provinces"
+    assert lineage["steps"]["network/weighted_degree_top30"]["dbt_docs"].endswith("#!/source/source.ieo.network.weighted_degree_top30")
+    browser = chromium()
+    try:
+        browser.get((release / "lineage.html").resolve().as_uri())
+        link = browser.find_element("css selector", 'tr[id="step-marts/relation_summary"] a.docs')
+        link.click()
+        time.sleep(2)
+        model_page = browser.execute_script("return document.body.innerText")
+        browser.get((release / "dbt_docs.html").resolve().as_uri() + "#!/source/source.ieo.index.sensitivity")
+        time.sleep(2)
+        source_page = browser.execute_script("return document.body.innerText")
+        requests = [u for u in requested_urls(browser) if not u.startswith(("file:", "data:"))]
+        # dbt's own app asks for its icons through two templates that its build leaves unfilled (an Angular
+        # expression and a webpack require of favicon.ico); nothing else may complain
+        console = [e for e in browser.get_log("browser") if "getIcon" not in e["message"] and "favicon" not in e["message"]]
+    finally:
+        browser.quit()
+    assert "Relations that occurred in the edition year by type" in model_page and "relation_group" in model_page
+    assert "Sobol sensitivity indices" in source_page and "total_effect_ci" in source_page
+    assert requests == [] and console == []
