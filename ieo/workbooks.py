@@ -30,6 +30,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (day 60
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ />]")  # <f>, <f t="shared" .../>, with or without a prefix
 
 
 class WorkbookError(ValueError):
@@ -121,6 +122,8 @@ def _formula_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
         part = _sheet_part(archive, sheet)
         if part is None:
             return {}
+        if not FORMULA_ELEMENT.search(archive.read(part)):  # most sheets hold none: skip parsing the XML
+            return {}
         found = {}
         with archive.open(part) as handle:
             for _event, element in ElementTree.iterparse(handle):
@@ -173,15 +176,15 @@ def read_sheet_cells(table: c.Table, path: Path, sheet_name: str, display: str, 
         errors.append(RawError(display, 1, None, f"the header has merged cells ({', '.join(merged_header)}); unmerge "
                                                  "them and give every column its own name in row 1"))
         return None
-    width = max(i + 1 for row in rows for i, v in enumerate(row) if blank_to_none(v) is not None)
+    width = max(_last_filled(row) + 1 for row in rows)
     header = [str(v).strip() for v in rows[0][:width]] + [""] * max(0, width - len(rows[0]))
     second = {str(v).strip() for v in (rows[1] if len(rows) > 1 else [])}
     if len(set(table.column_names) - set(header)) > len(set(table.column_names) - second):
         errors.append(RawError(display, 2, None, "the header spans more than one row; keep a single header row "
                                                  "(row 1) naming every column, and put data from row 2"))
         return None
-    used = [i for i, name in enumerate(header)
-            if name or any(i < len(row) and blank_to_none(row[i]) is not None for row in rows[1:])]
+    filled = {i for row in rows[1:] for i, v in enumerate(row) if v != "" and blank_to_none(v) is not None}
+    used = [i for i, name in enumerate(header) if name or i in filled]
     unnamed = [i for i in used if not header[i]]
     for position in unnamed:
         errors.append(RawError(display, 1, cell_name(0, position)[:-1],
@@ -206,6 +209,14 @@ def read_sheet_cells(table: c.Table, path: Path, sheet_name: str, display: str, 
         value = sheet.rows[row][column] if row < len(sheet.rows) and column < len(sheet.rows[row]) else ""
         warnings.append(f"{display}, cell {reference}: a formula, read by its cached value {shown(value)}")
     return header, data
+
+
+def _last_filled(row: list[object]) -> int:
+    """The position of a row's last non-blank cell, or -1."""
+    for position in range(len(row) - 1, -1, -1):
+        if blank_to_none(row[position]) is not None:
+            return position
+    return -1
 
 
 def _sheet_value(value: object) -> object:

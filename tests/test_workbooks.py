@@ -104,35 +104,35 @@ def test_quirky_workbooks_read_exactly_as_the_csvs(hand_copy):
     assert inspect_drop(folder, now=1e12, stable_seconds=0).status == READY
 
 
-def test_a_sheet_row_is_reported_at_the_row_excel_shows(hand_copy):
-    folder = hand_copy / "2019"
-    rows = fixture_rows("policies")
+def policies_sheet_errors(raw: Path, fill) -> list[str]:
+    """The reader's errors for an edition whose policies table is the sheet ``fill(sheet, rows)`` writes."""
+    folder = raw / "2019"
     book = xlsxwriter.Workbook(str(folder / "policies.xlsx"))
-    sheet = book.add_worksheet("policies")
-    sheet.write_row(0, 0, rows[0])
-    sheet.write_row(5, 0, [*rows[1][:3], "2019-13-01"])  # rows 2-5 blank: the bad date is on Excel's row 6
+    fill(book.add_worksheet("policies"), fixture_rows("policies"))
     book.close()
     (folder / "policies.csv").unlink()
     with pytest.raises(ContractViolation) as caught:
-        read_edition(hand_copy, EDITION)
-    assert [str(e) for e in caught.value.errors] == [
+        read_edition(raw, EDITION)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_a_sheet_row_is_reported_at_the_row_excel_shows(hand_copy):
+    def fill(sheet, rows):
+        sheet.write_row(0, 0, rows[0])
+        sheet.write_row(5, 0, [*rows[1][:3], "2019-13-01"])  # rows 2-5 blank: the bad date is on Excel's row 6
+
+    assert policies_sheet_errors(hand_copy, fill) == [
         "2019/policies.xlsx, sheet policies, row 6, column issued_on: expected an ISO 8601 date (YYYY-MM-DD), got '2019-13-01'"]
 
 
 def test_a_column_without_a_header_is_refused_with_its_cell(hand_copy):
-    folder = hand_copy / "2019"
-    rows = fixture_rows("policies")
-    book = xlsxwriter.Workbook(str(folder / "policies.xlsx"))
-    sheet = book.add_worksheet("policies")
-    for r, row in enumerate(rows):
-        sheet.write_row(r, 0, row)
-    sheet.write_string(2, 5, "a note")  # F3, under no header
-    book.close()
-    (folder / "policies.csv").unlink()
-    with pytest.raises(ContractViolation) as caught:
-        read_edition(hand_copy, EDITION)
+    def fill(sheet, rows):
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+        sheet.write_string(2, 5, "a note")  # F3, under no header
+
     # column E is blank throughout and dropped; F holds a value under no name
-    assert [str(e) for e in caught.value.errors] == [
+    assert policies_sheet_errors(hand_copy, fill) == [
         "2019/policies.xlsx, sheet policies, row 1, column F: a column holds data but has no name in the header row"]
 
 
