@@ -111,6 +111,11 @@ def test_the_sample_release_validates_as_a_data_package_and_its_forms_agree(rele
     assert sorted(r["path"] for r in package["resources"]) == sorted(t.file for t in names.PUBLISHED_TABLES)
     undocumented = [(r["name"], f["name"]) for r in package["resources"] for f in r["schema"]["fields"]
                     if not f["description"]]
+    marts = {t.table_id for t in names.MART_TABLES}
+    counted = (f for r in package["resources"] if r["name"] in marts for f in r["schema"]["fields"]
+               if f["name"].endswith(("_count", "_rank", "_total", "_papers", "_patents"))
+               and not f["name"].startswith(("share_", "average_")))
+    assert [f["name"] for f in counted if f["type"] != "integer"] == []  # sums and ranks typed alike on every engine
     assert not undocumented and all(r["description"] for r in package["resources"])
     book = python_calamine.CalamineWorkbook.from_path(str(target / "ieo_2019.xlsx"))
     sheets = sheet_names([r["name"] for r in package["resources"]])

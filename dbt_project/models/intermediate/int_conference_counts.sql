@@ -12,7 +12,7 @@ with counts as (
 )
 select
     *,
-    rank() over (partition by edition, dimension order by conference_count desc) as conference_rank,
+    cast(rank() over (partition by edition, dimension order by conference_count desc) as bigint) as conference_rank,
     {{ share('conference_count', 'sum(conference_count) over (partition by edition, dimension)') }}
         as share_of_conferences
 from counts

@@ -42,7 +42,7 @@ select
     c.dimension_value,
     c.relation_count,
     t.direction_total,
-    rank() over (partition by c.edition, c.dimension, c.direction order by c.relation_count desc) as relation_rank,
+    cast(rank() over (partition by c.edition, c.dimension, c.direction order by c.relation_count desc) as bigint) as relation_rank,
     {{ share('c.relation_count', 't.direction_total') }} as share_of_direction
 from counts as c
 inner join totals as t using (edition, direction)

@@ -18,6 +18,6 @@ select
     core_technology,
     count(*) as enterprise_count,
     {{ share('count(*)', 'sum(count(*)) over (partition by scope)') }} as share_of_scope,
-    rank() over (partition by scope order by count(*) desc) as technology_rank
+    cast(rank() over (partition by scope order by count(*) desc) as bigint) as technology_rank
 from scoped
 group by scope, core_technology

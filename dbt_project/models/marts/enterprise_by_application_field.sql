@@ -17,7 +17,7 @@ select
     coalesce(c.enterprise_count, 0) as enterprise_count,
     {{ share('coalesce(c.enterprise_count, 0)', 'e.enterprises') }} as share_of_enterprises,
     {{ share('coalesce(c.enterprise_count, 0)', 'sum(coalesce(c.enterprise_count, 0)) over ()') }} as share_of_assignments,
-    rank() over (order by coalesce(c.enterprise_count, 0) desc) as field_rank
+    cast(rank() over (order by coalesce(c.enterprise_count, 0) desc) as bigint) as field_rank
 from {{ ref('application_fields') }} as f
 cross join enterprises as e
 left join counts as c on c.application_field = f.code

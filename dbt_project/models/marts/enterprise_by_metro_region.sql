@@ -15,6 +15,6 @@ select
     r.metro_region,
     coalesce(c.enterprise_count, 0) as enterprise_count,
     {{ share('coalesce(c.enterprise_count, 0)', 'sum(coalesce(c.enterprise_count, 0)) over ()') }} as share_of_enterprises,
-    rank() over (order by coalesce(c.enterprise_count, 0) desc) as region_rank
+    cast(rank() over (order by coalesce(c.enterprise_count, 0) desc) as bigint) as region_rank
 from regions as r
 left join counts as c on c.metro_region = r.metro_region

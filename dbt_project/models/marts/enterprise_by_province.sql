@@ -15,5 +15,5 @@ select
     province_name_en,
     enterprise_count,
     {{ share('enterprise_count', 'sum(enterprise_count) over ()') }} as share_of_enterprises,
-    rank() over (order by enterprise_count desc) as province_rank
+    cast(rank() over (order by enterprise_count desc) as bigint) as province_rank
 from provinces

@@ -3,7 +3,7 @@ select
     edition,
     tech_layer,
     count(*) as enterprise_count,
-    sum(patent_count) as patent_count,
+    cast(sum(patent_count) as bigint) as patent_count,
     {{ share('sum(patent_count)', 'sum(sum(patent_count)) over ()') }} as share_of_patents,
     cast(sum(patent_count) as double) / count(*) as patents_per_enterprise
 from {{ ref('int_enterprises') }}

@@ -40,21 +40,23 @@ research as (
     select
         o.province,
         count(*) filter (where o.org_type = 'university') as university_count,
-        sum(r.papers_domestic) filter (where o.org_type = 'university') as university_domestic_papers,
-        sum(r.papers_international) filter (where o.org_type = 'university') as university_international_papers,
-        sum(r.patent_count) filter (where o.org_type = 'university') as university_patents,
+        cast(sum(r.papers_domestic) filter (where o.org_type = 'university') as bigint) as university_domestic_papers,
+        cast(sum(r.papers_international) filter (where o.org_type = 'university') as bigint) as university_international_papers,
+        cast(sum(r.patent_count) filter (where o.org_type = 'university') as bigint) as university_patents,
         count(*) filter (where o.org_type = 'research_institute') as institute_count,
-        sum(r.papers_domestic) filter (where o.org_type = 'research_institute') as institute_domestic_papers,
-        sum(r.papers_international) filter (where o.org_type = 'research_institute') as institute_international_papers,
-        sum(r.patent_count) filter (where o.org_type = 'research_institute') as institute_patents
+        cast(sum(r.papers_domestic) filter (where o.org_type = 'research_institute') as bigint) as institute_domestic_papers,
+        cast(sum(r.papers_international) filter (where o.org_type = 'research_institute') as bigint) as institute_international_papers,
+        cast(sum(r.patent_count) filter (where o.org_type = 'research_institute') as bigint) as institute_patents
     from {{ ref('stg_research_institutions') }} as r
     inner join {{ ref('int_organizations') }} as o on r.edition = o.edition and r.org_id = o.org_id
     where r.edition = {{ current_edition() }}
     group by o.province
 ),
 linkers_and_government as (
-    select province, sum(conference_count) as conference_count, sum(alliance_count) as alliance_count,
-           sum(industrial_park_count) as industrial_park_count, sum(policy_count) as policy_count
+    select province, cast(sum(conference_count) as bigint) as conference_count,
+           cast(sum(alliance_count) as bigint) as alliance_count,
+           cast(sum(industrial_park_count) as bigint) as industrial_park_count,
+           cast(sum(policy_count) as bigint) as policy_count
     from (
         select province, 1 as conference_count, 0 as alliance_count, 0 as industrial_park_count, 0 as policy_count
         from {{ ref('stg_conferences') }} where edition = {{ current_edition() }}

@@ -3,7 +3,7 @@
 with ranked as (
     select
         edition, org_id, name, province, rd_intensity,
-        rank() over (order by rd_intensity desc) as rd_rank
+        cast(rank() over (order by rd_intensity desc) as bigint) as rd_rank
     from {{ ref('int_enterprises') }}
     where edition = {{ current_edition() }} and category = 'listed' and rd_intensity is not null
 )

@@ -33,7 +33,7 @@ select
     coalesce(c.overseas_count, 0) as overseas_count,
     {{ share('coalesce(c.domestic_count, 0)', 'coalesce(c.relation_count, 0)') }} as domestic_share,
     {{ share('coalesce(c.overseas_count, 0)', 'coalesce(c.relation_count, 0)') }} as overseas_share,
-    sum(coalesce(c.relation_count, 0)) over (partition by t.relation_group) as group_count,
+    cast(sum(coalesce(c.relation_count, 0)) over (partition by t.relation_group) as bigint) as group_count,
     {{ share('coalesce(c.relation_count, 0)', 'sum(coalesce(c.relation_count, 0)) over (partition by t.relation_group)') }} as share_of_group
 from types as t
 left join counts as c using (relation_type)

@@ -23,8 +23,8 @@ select
     subject_type,
     subtype,
     subject_count,
-    sum(subject_count) over (partition by edition, subject_type) as subject_type_total,
-    sum(subject_count) over (partition by edition) as edition_total,
+    cast(sum(subject_count) over (partition by edition, subject_type) as bigint) as subject_type_total,
+    cast(sum(subject_count) over (partition by edition) as bigint) as edition_total,
     {{ share('subject_count', 'sum(subject_count) over (partition by edition)') }} as share_of_edition
 from subjects
 where edition = {{ current_edition() }}

@@ -9,7 +9,7 @@ with universities as (
 ranked as (
     select
         *,
-        rank() over (order by papers_international desc) as paper_rank,
+        cast(rank() over (order by papers_international desc) as bigint) as paper_rank,
         {{ share('papers_international', 'sum(papers_international) over ()') }} as share_of_papers
     from universities
 )
