@@ -5,7 +5,8 @@ the same with the manifest of the edition's dbt build (so every model shows the 
 and an empty catalog (as ``--empty-catalog``: the warehouse's column types are not listed; the documented
 columns are), after removing what would make the page differ between two runs of the same inputs: timestamps
 and invocation ids, each node's parse time, the absolute paths of the checkout, the build's target folder and
-the warehouse, and the warehouse file's name, which DuckDB makes the database name.
+the warehouse, and the warehouse file's name, which DuckDB makes the database name; and the order of the maps
+keyed by unique id, which depends on whether dbt parsed the project whole or in part.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def reproducible(document: dict, replacements: dict[str, str], database: str | N
     if database is not None:
         ordered[f'"{database}".'] = f'"{DATABASE}".'
     scrubbed = _scrubbed(document, ordered, database)
+    # The maps keyed by unique id (nodes, sources, macros, parent_map, ...) come out of a partial parse in another
+    # order than out of a full one; sorted, they are the same. The maps' lists of ids are sets, sorted too.
+    for key, value in scrubbed.items():
+        if key != "metadata" and isinstance(value, dict):
+            scrubbed[key] = {k: sorted(v) if key.endswith("_map") and isinstance(v, list) else v
+                             for k, v in sorted(value.items())}
     metadata = scrubbed.get("metadata", {})
     metadata.update({key: FIXED_TIME for key in RUN_FIELDS if key in metadata})
     metadata.update({"invocation_id": None, "env": {}} if "invocation_id" in metadata else {})
