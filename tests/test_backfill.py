@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from tests.processes import start_daemon, stop_group
 
@@ -17,6 +18,7 @@ BIN = Path(sys.executable).parent
 EDITIONS = ("2017", "2018", "2019")
 
 
+@pytest.mark.daemon
 def test_backfill_of_three_editions_runs_them_one_at_a_time(small_sample, dbt_manifest, tmp_path, monkeypatch):
 
     home = tmp_path / "dagster_home"

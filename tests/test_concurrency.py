@@ -82,6 +82,7 @@ def test_two_ieo_runs_a_second_apart_both_succeed_and_sql_reads_while_one_writes
 
 
 @pytest.mark.e2e
+@pytest.mark.daemon
 def test_a_killed_ieo_run_is_failed_and_a_sensor_run_queued_behind_it_succeeds_on_a_fresh_warehouse(
         small_sample, dbt_manifest, tmp_path):
     raw = tmp_path / "raw"

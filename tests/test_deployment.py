@@ -17,6 +17,8 @@ import yaml
 
 from tests.processes import free_port, start_daemon, stop_group
 
+pytestmark = pytest.mark.daemon  # each test starts a PostgreSQL server
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent

@@ -15,6 +15,8 @@ import pytest
 
 from tests.browser import ARTIFACTS
 
+pytestmark = pytest.mark.daemon  # each test starts `dagster dev` or `ieo audit-ui`
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ARTIFACTS.mkdir(exist_ok=True)
