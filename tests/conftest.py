@@ -143,12 +143,22 @@ E2E_MODULES = {"test_bad_input", "test_write_audit_publish", "test_loading", "te
                "test_fidelity"}
 
 
+# Session fixtures that build a warehouse or run an edition: the tests using one go to one worker (and modules with
+# such a fixture of module scope say so with their own xdist_group), so that each is built once, not per worker.
+SHARED_BUILDS = {"released": "released", "sample_warehouse": "sample_warehouse",
+                 "sample_network_tables": "sample_warehouse"}  # the fixture -> the build it stands on
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers
 def pytest_collection_modifyitems(items):
     import inspect
 
     for item in items:
+        builds = [SHARED_BUILDS[f] for f in getattr(item, "fixturenames", ()) if f in SHARED_BUILDS]
         if item.get_closest_marker("spark"):
             item.add_marker(pytest.mark.xdist_group("spark"))  # one local cluster: its tests share one worker
+        elif builds and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(builds[0]))
         if any(m.name in ("unit", "e2e", "browser", "spark") for m in item.iter_markers()):
             continue
         source = inspect.getsource(item.function) if hasattr(item, "function") else ""

@@ -10,6 +10,8 @@ from ieo import contract as c
 from ieo.raw_reader import ContractViolation
 from ieo.settings import VALIDATION_ENGINES as ENGINES
 
+pytestmark = pytest.mark.xdist_group("test_bad_input")  # the module's loaded warehouse, built once on one worker
+
 EDITION = 2019
 
 

@@ -20,6 +20,8 @@ import yaml
 from assets.raw import ERRORS_IN_FAILURE
 from tests.conftest import tree_bytes
 
+pytestmark = pytest.mark.xdist_group("test_bad_inputs_corpus")  # its release of the hand fixture, built once
+
 CORPUS = Path(__file__).with_name("bad_inputs")
 BASE = Path(__file__).parent / "fixtures" / "hand_2019"
 EDITION = "2019"

@@ -12,6 +12,7 @@ from ieo.settings import DBT_PROJECT_DIR
 from tests.conftest import build_marts, dbt, dbt_target
 from tests.test_marts_hand_fixture import FIXTURE
 
+pytestmark = pytest.mark.xdist_group("test_dbt_quality")  # the module's warehouse, built once on one worker
 
 @pytest.fixture(scope="module")
 def good_warehouse(tmp_path_factory):

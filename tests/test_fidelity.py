@@ -18,7 +18,8 @@ SHARE_POINTS = 0.5
 NETWORK_TOLERANCE = {"value_network_stats/average_clustering": 0.001, "value_network_stats/average_path_length": 0.03}
 
 
-@pytest.fixture(scope="module", params=SEEDS)
+@pytest.fixture(scope="module", params=[pytest.param(seed, marks=pytest.mark.xdist_group(f"fidelity-{seed}"))
+                                        for seed in SEEDS])  # one worker builds each seed's edition, once
 def reconciled(request, tmp_path_factory):
     """(seed, reconciliation table of edition 2019) for a sample generated at ``seed``, scale 1."""
     from glue.resources import IeoSettings

@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import build_marts
 
+pytestmark = pytest.mark.xdist_group("test_marts_hand_fixture")  # the module's marts, built once on one worker
+
 FIXTURE = Path(__file__).parent / "fixtures" / "hand_2019"
 BJ, GD, SH, ZJ, JS = "110000", "440000", "310000", "330000", "320000"
 
