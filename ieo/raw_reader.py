@@ -31,6 +31,7 @@ SOURCE_ROW = "_source_row"
 EXTRA_COLUMNS = "_extra"
 ENCODINGS_FILE = "encodings.yml"
 SUPPORTED_ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
+HIDDEN_SHEET = "is a hidden sheet; unhide it to load it (Excel: right-click a sheet tab, Unhide), or delete it"
 FILE_SUFFIXES = (".csv", ".parquet", workbooks.WORKBOOK_SUFFIX)
 
 
@@ -40,7 +41,7 @@ class Source:
 
     path: Path
     sheet: str | None = None
-    problem: str | None = None  # why a workbook named after the table cannot be read
+    problem: str | None = None  # why the source cannot be read (a damaged or hidden workbook sheet)
 
     @property
     def display(self) -> str:
@@ -130,8 +131,10 @@ def table_sources(folder: Path, errors: list[RawError]) -> tuple[dict[str, list[
 
     A table is ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx`` (its only sheet, or the sheet named
     after it), or a sheet named after it in any other workbook of the folder (an edition workbook, whose every
-    sheet must be a contract table). A workbook named after its table that cannot be read is its table's
-    source with the problem; an edition workbook that cannot be opened is an error, and may hold any table.
+    visible sheet must be a contract table; hidden sheets that are not tables are helpers, left unread). A
+    workbook named after its table that cannot be read is its table's source with the problem; an edition
+    workbook that cannot be opened is an error, and may hold any table. A hidden sheet named after a table is its
+    table's source with that problem, never silently left out.
     """
     tables = {table.name for table in c.CONTRACT}
     found: dict[str, list[Source]] = {}
@@ -154,12 +157,18 @@ def table_sources(folder: Path, errors: list[RawError]) -> tuple[dict[str, list[
                 opaque = True
             continue
         if path.stem in tables:
-            sheet = sheets[0] if len(sheets) == 1 else path.stem if path.stem in sheets else None
-            problem = None if sheet else (f"holds sheets {', '.join(sheets) or '(none)'}; keep one sheet, or name "
+            visible = sheets.visible
+            sheet = visible[0] if len(visible) == 1 else path.stem if path.stem in visible else None
+            problem = None if sheet else (f"holds sheets {', '.join(visible) or '(none)'}; keep one sheet, or name "
                                           f"the table's sheet {path.stem!r}")
+            if path.stem in sheets.hidden:
+                sheet, problem = path.stem, HIDDEN_SHEET
             found.setdefault(path.stem, []).append(Source(path, sheet, problem))
             continue
-        for sheet in sheets:
+        for sheet in sheets.hidden:
+            if sheet in tables:
+                found.setdefault(sheet, []).append(Source(path, sheet, HIDDEN_SHEET))
+        for sheet in sheets.visible:
             if sheet in tables:
                 found.setdefault(sheet, []).append(Source(path, sheet))
             else:

@@ -26,7 +26,10 @@ WORKBOOK_SUFFIX = ".xlsx"
 ZIP_MAGIC = b"PK\x03\x04"
 # An OLE2 compound file: what Excel writes for a password-protected workbook, and for a legacy .xls.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (day 60 is its phantom 29 February 1900)
+# Day 0 of Excel's two date systems. The 1900 system counts a 29 February 1900 that never was (day 60), so its
+# days from 61 on count from 30 December 1899 and its days 1-59 from 31 December 1899.
+EPOCH_1900, EPOCH_1900_EARLY, EPOCH_1904 = dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1904, 1, 1)
+LAST_EXCEL_DATE = dt.date(9999, 12, 31)
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -39,12 +42,22 @@ class WorkbookError(ValueError):
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet's cells (row 0 is Excel's row 1), its merged ranges and its formula cells."""
+    """One sheet's cells (row 0 is Excel's row 1), its merged ranges, its formula cells and its workbook's date
+    system."""
 
     name: str
     rows: list[list[object]]
     merged: list[str]  # A1-style ranges
     formulas: dict[tuple[int, int], str]  # (row, column), 0-based -> the cell's A1 reference
+    date1904: bool = False  # the workbook counts dates from 1904 (old Mac Excel), not 1900
+
+
+@dataclass(frozen=True)
+class SheetNames:
+    """A workbook's worksheets, those Excel shows and those it hides."""
+
+    visible: list[str]
+    hidden: list[str]
 
 
 def cell_name(row: int, column: int) -> str:
@@ -57,11 +70,19 @@ def cell_name(row: int, column: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def excel_serial_date(serial: float) -> dt.date:
-    """The date an Excel serial number (1900 date system) stands for."""
-    if serial < 1 or serial > 2_958_465:  # 1900-01-01 .. 9999-12-31
+def excel_serial_date(serial: float, date1904: bool = False) -> dt.date:
+    """The date Excel shows for serial number ``serial`` formatted as a date, in the workbook's date system."""
+    day = int(serial)
+    if date1904:
+        epoch = EPOCH_1904
+    elif day == 60:
+        raise ValueError("expected a date; a number here is read as an Excel serial date, and 60 is Excel's "
+                         "29 February 1900, a day that never was")
+    else:
+        epoch = EPOCH_1900 if day > 60 else EPOCH_1900_EARLY
+    if serial < (0 if date1904 else 1) or day > (LAST_EXCEL_DATE - epoch).days:
         raise ValueError("expected a date; a number here is read as an Excel serial date, and this one is out of range")
-    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return epoch + dt.timedelta(days=day)
 
 
 def sniff(head: bytes) -> str | None:
@@ -75,14 +96,15 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def sheet_names(path: Path) -> list[str]:
-    """The visible worksheets of a workbook, or WorkbookError saying why it cannot be opened."""
+def sheet_names(path: Path) -> SheetNames:
+    """The worksheets of a workbook, or WorkbookError saying why it cannot be opened."""
     workbook = _open(path)
     try:
-        return [m.name for m in workbook.sheets_metadata
-                if m.typ == calamine.SheetTypeEnum.WorkSheet and m.visible == calamine.SheetVisibleEnum.Visible]
+        sheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     finally:
         workbook.close()
+    return SheetNames([m.name for m in sheets if m.visible == calamine.SheetVisibleEnum.Visible],
+                      [m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible])
 
 
 def read_sheet(path: Path, name: str) -> Sheet:
@@ -94,7 +116,9 @@ def read_sheet(path: Path, name: str) -> Sheet:
         merged = [f"{cell_name(*start)}:{cell_name(*end)}" for start, end in (sheet.merged_cell_ranges or [])]
     finally:
         workbook.close()
-    return Sheet(name, rows, merged, _formula_cells(path, name))
+    with zipfile.ZipFile(path) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        return Sheet(name, rows, merged, _formula_cells(archive, book, name), _date1904(book))
 
 
 def _open(path: Path) -> calamine.CalamineWorkbook:
@@ -116,27 +140,32 @@ def _open(path: Path) -> calamine.CalamineWorkbook:
                             "open it in Excel and save it again as .xlsx") from None
 
 
-def _formula_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+def _date1904(book: ElementTree.Element) -> bool:
+    """Whether workbook.xml says the workbook uses the 1904 date system (calamine applies it only to cells
+    formatted as dates, not to the bare numbers a date column may hold)."""
+    properties = book.find(f"{MAIN_NS}workbookPr")
+    return properties is not None and properties.get("date1904", "").lower() in ("1", "true")
+
+
+def _formula_cells(archive: zipfile.ZipFile, book: ElementTree.Element, sheet: str) -> dict[tuple[int, int], str]:
     """The cells of ``sheet`` that hold a formula, found in the workbook's XML."""
-    with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, sheet)
-        if part is None:
-            return {}
-        if not FORMULA_ELEMENT.search(archive.read(part)):  # most sheets hold none: skip parsing the XML
-            return {}
-        found = {}
-        with archive.open(part) as handle:
-            for _event, element in ElementTree.iterparse(handle):
-                if element.tag == f"{MAIN_NS}c":
-                    if element.find(f"{MAIN_NS}f") is not None:
-                        reference = element.get("r", "")
-                        found[_cell_position(reference)] = reference
-                    element.clear()
-        return found
+    part = _sheet_part(archive, book, sheet)
+    if part is None:
+        return {}
+    if not FORMULA_ELEMENT.search(archive.read(part)):  # most sheets hold none: skip parsing the XML
+        return {}
+    found = {}
+    with archive.open(part) as handle:
+        for _event, element in ElementTree.iterparse(handle):
+            if element.tag == f"{MAIN_NS}c":
+                if element.find(f"{MAIN_NS}f") is not None:
+                    reference = element.get("r", "")
+                    found[_cell_position(reference)] = reference
+                element.clear()
+    return found
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+def _sheet_part(archive: zipfile.ZipFile, workbook: ElementTree.Element, sheet: str) -> str | None:
     targets = {r.get("Id"): r.get("Target") for r in
                ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(f"{PACKAGE_NS}Relationship")}
     for entry in workbook.iter(f"{MAIN_NS}sheet"):
@@ -158,7 +187,8 @@ def read_sheet_cells(table: c.Table, path: Path, sheet_name: str, display: str, 
                      warnings: list[str]) -> tuple[list[str], list[list[object]]] | None:
     """A sheet's header (Excel's row 1) and data rows, each led by its Excel row number.
 
-    Integral numbers are read as integers, numbers in a date column as Excel serial dates, blank rows are
+    Integral numbers are read as integers, numbers in a date column as Excel serial dates (in the workbook's
+    date system), blank rows are
     skipped and blank trailing columns dropped. A merged or multi-row header is refused: the contract needs one
     header row naming every column.
     """
@@ -201,7 +231,7 @@ def read_sheet_cells(table: c.Table, path: Path, sheet_name: str, display: str, 
         for i in dates:
             if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool):
                 try:
-                    cells[i] = excel_serial_date(cells[i])
+                    cells[i] = excel_serial_date(cells[i], sheet.date1904)
                 except ValueError as exc:
                     errors.append(RawError(display, number, header[i], f"{exc}, got {shown(cells[i])}"))
         data.append([str(number)] + cells)

@@ -33,11 +33,18 @@ def hand_copy(tmp_path) -> Path:
 
 
 def test_excel_serial_dates_and_cell_names_by_hand():
-    assert excel_serial_date(43466) == dt.date(2019, 1, 1)  # Excel shows 43466 formatted as a date as 2019-01-01
-    assert excel_serial_date(1) == dt.date(1899, 12, 31)  # Excel's 1900-01-01 shifted by its phantom leap day
-    assert excel_serial_date(61) == dt.date(1900, 3, 1)
-    with pytest.raises(ValueError, match="out of range"):
-        excel_serial_date(0)
+    # What Excel shows for these serials formatted as dates (Microsoft's documented examples and the 1,462 days
+    # between the 1900 and 1904 systems); 60 is Excel's 29 February 1900, which never was.
+    assert excel_serial_date(43466) == dt.date(2019, 1, 1)
+    assert [excel_serial_date(n) for n in (1, 59, 61)] == [dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1)]
+    assert excel_serial_date(2_958_465) == dt.date(9999, 12, 31)
+    assert excel_serial_date(0, date1904=True) == dt.date(1904, 1, 1)
+    assert excel_serial_date(43466 - 1462, date1904=True) == dt.date(2019, 1, 1)
+    with pytest.raises(ValueError, match="never was"):
+        excel_serial_date(60)
+    for serial, date1904 in ((0, False), (2_958_466, False), (-1, True), (2_958_465 - 1461, True)):
+        with pytest.raises(ValueError, match="out of range"):
+            excel_serial_date(serial, date1904)
     assert [cell_name(0, 0), cell_name(4, 25), cell_name(9, 26), cell_name(0, 701)] == ["A1", "Z5", "AA10", "ZZ1"]
 
 
@@ -123,6 +130,41 @@ def test_a_sheet_row_is_reported_at_the_row_excel_shows(hand_copy):
 
     assert policies_sheet_errors(hand_copy, fill) == [
         "2019/policies.xlsx, sheet policies, row 6, column issued_on: expected an ISO 8601 date (YYYY-MM-DD), got '2019-13-01'"]
+
+
+def test_bare_serial_dates_of_a_1904_workbook_read_as_excel_shows_them(hand_copy):
+    """Old Mac Excel counts days from 1904: read in the 1900 system, its serials would land four years early."""
+    expected = read_edition(FIXTURE, EDITION)["policies"].frame
+    folder = hand_copy / "2019"
+    rows = fixture_rows("policies")
+    book = xlsxwriter.Workbook(str(folder / "policies.xlsx"), {"date_1904": True})
+    sheet = book.add_worksheet("policies")
+    sheet.write_row(0, 0, rows[0])
+    for r, row in enumerate(rows[1:], start=1):
+        sheet.write_row(r, 0, row[:3])
+        sheet.write_number(r, 3, (dt.date.fromisoformat(row[3]) - dt.date(1904, 1, 1)).days)
+    book.close()
+    (folder / "policies.csv").unlink()
+    pd.testing.assert_frame_equal(read_edition(hand_copy, EDITION)["policies"].frame, expected)
+
+
+def test_a_hidden_table_sheet_is_refused_and_hidden_helper_sheets_are_ignored(hand_copy):
+    folder = hand_copy / "2019"
+    book = xlsxwriter.Workbook(str(folder / "survey.xlsx"))
+    for table in ("policies", "alliances", "lookups"):
+        sheet = book.add_worksheet(table)
+        for r, row in enumerate(fixture_rows(table) if table != "lookups" else [["a note"]]):
+            sheet.write_row(r, 0, row)
+        if table != "policies":
+            sheet.hide()
+    book.close()
+    (folder / "policies.csv").unlink()
+    (folder / "alliances.csv").unlink()
+    with pytest.raises(ContractViolation) as caught:
+        read_edition(hand_copy, EDITION)
+    assert [str(e) for e in caught.value.errors] == [
+        "2019/survey.xlsx, sheet alliances: is a hidden sheet; unhide it to load it (Excel: right-click a sheet tab, "
+        "Unhide), or delete it"]
 
 
 def test_a_column_without_a_header_is_refused_with_its_cell(hand_copy):
