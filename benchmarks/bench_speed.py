@@ -1,6 +1,6 @@
 """The figures of the speed issue's targets 1-5 in one command, each measured side by side in this process.
 
-Run: .venv/bin/python -m benchmarks.bench_speed [--repeats 3] [--scale-100] [--test-fast]
+Run: .venv/bin/python -m benchmarks.bench_speed [--repeats 3] [--scale-100] [--test-fast] [--suite]
 
 1. The floor (benchmarks.bench_floor) and `ieo run --edition 2019` at scale 1, on the same raw files: the first
    run on an empty warehouse and instance, then steady runs (the reference data loaded, dbt's parse saved);
@@ -10,7 +10,9 @@ Run: .venv/bin/python -m benchmarks.bench_speed [--repeats 3] [--scale-100] [--t
 3. `dagster definitions validate`, importing the definitions, and `dagster dev` to a loaded asset graph.
 4. With --scale-100: `ieo sample --scale 100`, then `ieo run --edition 2019` on it: wall time and the peak resident
    memory of the command and every process it starts (summed, sampled from /proc by bench_engines.PeakMemory).
-5. With --test-fast: `make test-fast`'s pytest command. The whole suite's time is CI's (`.ci/run`).
+5. With --test-fast: `make test-fast`'s pytest command. With --suite: `make test`'s pytest command in its two
+   parts, the tests that start no external engine or daemon (`-m "not spark and not daemon"`, the 8-minute
+   target) and those that do (`-m "spark or daemon"`, the 12-minute one), one after the other.
 """
 
 from __future__ import annotations
@@ -127,6 +129,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scale-100", action="store_true", help="also target 4 (about 10 minutes, several GiB)")
     parser.add_argument("--test-fast", action="store_true", help="also time make test-fast's pytest command")
+    parser.add_argument("--suite", action="store_true", help="also time make test's pytest command, in its two "
+                                                             "parts (about 25 minutes)")
     args = parser.parse_args()
     subprocess.run([str(BIN / "ieo"), "prepare"], check=True, cwd=PROJECT_ROOT, capture_output=True)
     with tempfile.TemporaryDirectory(prefix="ieo-bench-raw-") as scratch:
@@ -152,6 +156,11 @@ def main() -> None:
         seconds, _ = run_command([sys.executable, "-m", "pytest", "-m", "unit", "-q", "-p", "no:cacheprovider"],
                                  dict(os.environ))
         print(f"5. make test-fast (pytest -m unit): {seconds:.1f} s")
+    if args.suite:
+        for part in ("not spark and not daemon", "spark or daemon"):
+            seconds, _ = run_command([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-m", part,
+                                      "-q", "-p", "no:cacheprovider"], dict(os.environ))
+            print(f"5. make test's pytest, -m {part!r}: {seconds:.1f} s")
 
 
 if __name__ == "__main__":

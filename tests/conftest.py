@@ -168,3 +168,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
         else:
             item.add_marker(pytest.mark.unit)
+
+
+def pytest_configure(config):
+    """Refuse `--dist loadgroup` where it would not group: pytest 9.2 keeps node ids apart from the `_nodeid`
+    that pytest-xdist 3.8 rewrites, so grouped tests would be spread silently and each worker would build the
+    shared warehouse, release or Spark cluster again (pytest-xdist issue 1386)."""
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    if config.getoption("dist", "no") == "loadgroup" and Version(pytest.__version__) >= Version("9.2") \
+            and Version(version("pytest-xdist")) < Version("3.9"):
+        raise pytest.UsageError(f"pytest {pytest.__version__} with pytest-xdist {version('pytest-xdist')} does not "
+                                "group tests under --dist loadgroup; install pyproject.toml's dev extra (pytest<9.2)")
