@@ -6,7 +6,7 @@ import pandas as pd
 
 from ieo import contract as c
 from ieo.raw_errors import RawError
-from ieo.reference import city_lookup, province_lookup, reference_table
+from ieo.reference import city_lookup, province_lookup, province_short_names
 
 
 def resolve_cities(table: c.Table, frame: pd.DataFrame, row_numbers: pd.Series, display: str,
@@ -20,7 +20,7 @@ def resolve_cities(table: c.Table, frame: pd.DataFrame, row_numbers: pd.Series, 
     province = next((col.name for col in table.columns if col.kind == c.PROVINCE), None)
     country = next((col.name for col in table.columns if col.kind == c.COUNTRY), None)
     known_provinces = set(province_lookup().codes)
-    province_names = dict(zip(reference_table("provinces")["province_code"], reference_table("provinces")["short_zh"]))
+    province_names = province_short_names()
     lookup = city_lookup()
 
     def shown_province(code: str) -> str:

@@ -97,6 +97,13 @@ class CityLookup:
 
 
 @lru_cache(maxsize=None)
+def province_short_names() -> dict[str, str]:
+    """Each province's GB/T 2260 code -> its short Chinese name (北京, 广东), as errors and the report show it."""
+    provinces = reference_table("provinces")
+    return dict(zip(provinces["province_code"].astype(str), provinces["short_zh"]))
+
+
+@lru_cache(maxsize=None)
 def city_lookup() -> CityLookup:
     """Chinese name with or without suffix, pinyin, aliases or the GB/T 2260 code of every prefecture-level city
     and municipality (seed ``reference/cities.csv``)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ieo.reference import reference_table
+from ieo.reference import province_short_names, reference_table
 from ieo.report.charts import Chart
 
 _NUMBER = re.compile(r"[+-]?[\d,]+(\.\d+)?%?")
@@ -106,13 +106,9 @@ def labels(seed: str, code: str = "code", label: str = "label_zh") -> dict[str, 
     return dict(zip(frame[code].astype(str), frame[label]))
 
 
-def province_names() -> dict[str, str]:
-    return labels("provinces", "province_code", "short_zh")
-
-
 def dimension_labels(dimension: str) -> dict[str, str]:
     if dimension == "province":
-        return province_names()
+        return province_short_names()
     if dimension == "country":
         return labels("countries", "country_code", "name_zh")
     return labels(dimension)

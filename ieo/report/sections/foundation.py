@@ -14,10 +14,10 @@ from ieo.report.blocks import (
     decimal,
     labels,
     percent,
-    province_names,
     table,
     with_previous,
 )
+from ieo.reference import province_short_names
 from ieo.report.charts import Chart
 from ieo.report.reader import PublishedRelease
 
@@ -26,7 +26,7 @@ HEADING = "II. Foundation and structure of the intelligent economy"
 
 
 def _province_bar(frame: pd.DataFrame, value: str, chart_id: str, title: str, label: str) -> Chart:
-    shown_names = province_names()
+    shown_names = province_short_names()
     frame = frame[frame[value] > 0]
     return charts.bar_chart(chart_id, title, [shown_names.get(c, c) for c in frame["province_code"]],
                             frame[value].tolist(), label)

@@ -10,11 +10,10 @@ from ieo.report.blocks import (
     Table,
     change,
     decimal,
-    province_names,
     table,
     with_previous,
 )
-from ieo.reference import reference_table
+from ieo.reference import province_short_names, reference_table
 from ieo.report.reader import PublishedRelease
 
 SECTION_ID = "index"
@@ -34,7 +33,7 @@ def index_section(release: PublishedRelease, previous: PublishedRelease | None) 
                 for pillar, label in zip(pillars["node_id"], pillars["report_label"])]
     columns.append(("rank change vs previous edition", "rank_change", change))
     section.blocks.append(table("Competitiveness index ranking", ranking.sort_values("rank"), columns))
-    shown_names = province_names()
+    shown_names = province_short_names()
     ordered = ranking.sort_values("rank")
     contributions = pd.DataFrame(
         {label: ordered[f"{pillar}_score"].to_numpy() * weight
