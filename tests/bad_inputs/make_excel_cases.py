@@ -24,8 +24,10 @@ def fixture_rows(table: str) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | None = None) -> Path:
-    """A workbook with one sheet per entry, every cell written as text unless it is a number."""
+def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | None = None,
+             hidden: tuple[str, ...] = ()) -> Path:
+    """A workbook with one sheet per entry (those named in ``hidden`` hidden), every cell written as text unless
+    it is a number."""
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     book.set_properties(PROPERTIES)
@@ -37,6 +39,8 @@ def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | Non
                     sheet.write(r, col, value)
         if merge:
             sheet.merge_range(merge, rows[0][0])
+        if name in hidden:
+            sheet.hide()
     book.close()
     return path
 
@@ -53,6 +57,10 @@ def main() -> None:
     text.write_bytes((FIXTURE / "policies.csv").read_bytes())
     # a sheet that is not a contract table in an edition workbook
     workbook(CORPUS / "excel_unknown_sheet" / "2019" / "survey.xlsx", {"policies": policies, "Notes": [["checked"]]})
+    # a table's sheet hidden in an edition workbook (a hidden helper sheet beside it is ignored)
+    workbook(CORPUS / "excel_hidden_table_sheet" / "2019" / "survey.xlsx",
+             {"policies": policies, "alliances": fixture_rows("alliances"), "Lookups": [["checked"]]},
+             hidden=("alliances", "Lookups"))
     # the same table as a workbook and as a CSV
     workbook(CORPUS / "excel_and_csv_both" / "2019" / "policies.xlsx", {"policies": policies})
     # a header with merged cells
