@@ -158,11 +158,12 @@ def table_sources(folder: Path, errors: list[RawError]) -> tuple[dict[str, list[
             continue
         if path.stem in tables:
             visible = sheets.visible
-            sheet = visible[0] if len(visible) == 1 else path.stem if path.stem in visible else None
-            problem = None if sheet else (f"holds sheets {', '.join(visible) or '(none)'}; keep one sheet, or name "
-                                          f"the table's sheet {path.stem!r}")
             if path.stem in sheets.hidden:
                 sheet, problem = path.stem, HIDDEN_SHEET
+            else:
+                sheet = visible[0] if len(visible) == 1 else path.stem if path.stem in visible else None
+                problem = None if sheet else (f"holds sheets {', '.join(visible) or '(none)'}; keep one sheet, or "
+                                              f"name the table's sheet {path.stem!r}")
             found.setdefault(path.stem, []).append(Source(path, sheet, problem))
             continue
         for sheet in sheets.hidden:

@@ -188,9 +188,8 @@ def read_sheet_cells(table: c.Table, path: Path, sheet_name: str, display: str, 
     """A sheet's header (Excel's row 1) and data rows, each led by its Excel row number.
 
     Integral numbers are read as integers, numbers in a date column as Excel serial dates (in the workbook's
-    date system), blank rows are
-    skipped and blank trailing columns dropped. A merged or multi-row header is refused: the contract needs one
-    header row naming every column.
+    date system), blank rows are skipped and blank trailing columns dropped. A merged or multi-row header is
+    refused: the contract needs one header row naming every column.
     """
     try:
         sheet = read_sheet(path, sheet_name)

@@ -140,7 +140,6 @@ def run_edition(paths: dict, *extra: str) -> int:
 # --- tiers: every test is unit, e2e, browser or spark (pyproject.toml registers the markers) ------------
 # A test is e2e when it builds the warehouse, runs dbt or Dagster, or validates with Great Expectations;
 # browser when it opens a page in Chromium; unit otherwise. `make test-fast` runs the unit tier.
-E2E_FIXTURES = {"dbt_manifest", "sample_warehouse", "sample_network_tables", "released"}
 E2E_MODULES = {"test_bad_input", "test_write_audit_publish", "test_loading", "test_backfill", "test_verify",
                "test_bad_inputs_corpus", "test_marts_hand_fixture", "test_marts_report", "test_dbt_quality",
                "test_fidelity"}
@@ -150,6 +149,7 @@ E2E_MODULES = {"test_bad_input", "test_write_audit_publish", "test_loading", "te
 # such a fixture of module scope say so with their own xdist_group), so that each is built once, not per worker.
 SHARED_BUILDS = {"released": "released", "sample_warehouse": "sample_warehouse",
                  "sample_network_tables": "sample_warehouse"}  # the fixture -> the build it stands on
+E2E_FIXTURES = {"dbt_manifest", *SHARED_BUILDS}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers
@@ -157,7 +157,8 @@ def pytest_collection_modifyitems(items):
     import inspect
 
     for item in items:
-        builds = [SHARED_BUILDS[f] for f in getattr(item, "fixturenames", ()) if f in SHARED_BUILDS]
+        used = list(getattr(item, "fixturenames", ()))
+        builds = [SHARED_BUILDS[f] for f in used if f in SHARED_BUILDS]
         if item.get_closest_marker("spark"):
             item.add_marker(pytest.mark.xdist_group("spark"))  # one local cluster: its tests share one worker
         elif builds and not item.get_closest_marker("xdist_group"):
@@ -167,7 +168,7 @@ def pytest_collection_modifyitems(items):
         source = inspect.getsource(item.function) if hasattr(item, "function") else ""
         if "chromium(" in source:
             item.add_marker(pytest.mark.browser)
-        elif E2E_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__.split(".")[-1] in E2E_MODULES:
+        elif E2E_FIXTURES & set(used) or item.module.__name__.split(".")[-1] in E2E_MODULES:
             item.add_marker(pytest.mark.e2e)
         else:
             item.add_marker(pytest.mark.unit)
