@@ -94,10 +94,17 @@ def test_no_module_is_longer_than_about_400_lines():
     assert long == {}
 
 
+# The one module allowed Dagster's internals: it subclasses Dagster's SQLite storage (documented under Dagster's
+# "Internals"), whose connection handling no public API reaches; dagster-dbt pins the Dagster version it runs on.
+PRIVATE_DAGSTER_ALLOWED = "glue/instance.py"
+
+
 @pytest.mark.unit
 def test_no_module_imports_a_private_dagster_module():
-    private = [f"{p.relative_to(PROJECT_ROOT)}:{n}" for folder in ("ieo", "assets", "checks", "glue", "orchestration")
+    private = {f"{p.relative_to(PROJECT_ROOT)}:{n}" for folder in ("ieo", "assets", "checks", "glue", "orchestration")
                for p in (PROJECT_ROOT / folder).rglob("*.py")
                for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
-               if line.lstrip().startswith(("from dagster._", "import dagster._", "from dagster_dbt._"))]
-    assert private == []
+               if line.lstrip().startswith(("from dagster._", "import dagster._", "from dagster_dbt._"))}
+    allowed = {place for place in private if place.startswith(f"{PRIVATE_DAGSTER_ALLOWED}:")}
+    assert private - allowed == set()
+    assert allowed, f"{PRIVATE_DAGSTER_ALLOWED} no longer needs its exception"
