@@ -101,27 +101,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
-    instance = _open_instance(settings)
-    for run_id in reap_dead_runs(instance):
-        print(f"marked run {run_id} failed: the `ieo run` that executed it ended without finishing it", flush=True)
-    definitions = build_definitions(settings, index_options)
-    with run_progress(expected_outputs(definitions)):
-        results = execute(
-            definitions, instance, plan(editions, reseed=args.reseed),
-            tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags()},
-            run_config={"loggers": {"progress": {}}},
-            on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
-            on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
-                                   f"(run {r.run_id[:8]})", flush=True),
-        )
-    print()
+    with _open_instance(settings) as instance:  # closed at the end: its event log keeps connections open
+        for run_id in reap_dead_runs(instance):
+            print(f"marked run {run_id} failed: the `ieo run` that executed it ended without finishing it", flush=True)
+        definitions = build_definitions(settings, index_options)
+        with run_progress(expected_outputs(definitions)):
+            results = execute(
+                definitions, instance, plan(editions, reseed=args.reseed),
+                tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags()},
+                run_config={"loggers": {"progress": {}}},
+                on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
+                on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
+                                       f"(run {r.run_id[:8]})", flush=True),
+            )
+        timings = [(r.step.label, step_timings(instance, r.run_id)) for r in results]
     console = Console()
     if not console.is_terminal:
         console.width = TIMING_TABLE_WIDTH  # rich's default of 80 columns would cut the step names
-    console.print(timing_table([(r.step.label, step_timings(instance, r.run_id)) for r in results]))
-    failed = [r for r in results if not r.success]
     print()
-    print("outputs:")
+    console.print(timing_table(timings))
+    failed = [r for r in results if not r.success]
+    print("\noutputs:")
     print(f"  raw survey files   {settings.raw_dir}")
     print(f"  DuckDB warehouse   {settings.warehouse}")
     if settings.engine == SPARK:
