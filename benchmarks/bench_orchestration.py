@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ieo.settings import TELEMETRY_OFF  # noqa: E402
+from tests.processes import free_port, interruptible  # noqa: E402
 for _var, _value in TELEMETRY_OFF.items():
     os.environ.setdefault(_var, _value)
 
@@ -33,18 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def dev_start_seconds(env: dict) -> float:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen([str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=interruptible)
     try:
         while True:
             try:

@@ -19,10 +19,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def interruptible() -> None:
+    """In a child before it starts: SIGINT back to its default. A shell starts background jobs with SIGINT ignored,
+    and Dagster's commands map SIGTERM to whatever SIGINT does, so they would ignore SIGTERM too and never stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_daemon(workspace: str | Path, env: dict, log: Path) -> subprocess.Popen:
     """`dagster-daemon run` on ``workspace`` (relative to the project root) in its own process group."""
     return subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", str(workspace)], cwd=ROOT, env=env,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=interruptible)
 
 
 def stop_group(process: subprocess.Popen | None, timeout: float = 60) -> None:

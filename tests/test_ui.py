@@ -4,7 +4,6 @@ driven by headless Chromium against an instance that holds a materialized sample
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import ARTIFACTS
+from tests.processes import free_port, interruptible
 
 pytestmark = pytest.mark.daemon  # each test starts `dagster dev` or `ieo audit-ui`
 
@@ -29,12 +29,6 @@ CATALOG_TEXT = ("index / weights", "index / coherence", "Each province's competi
 ASSET_PAGE_TEXT = ("competitiveness_index", "Latest materialization", "2019", "Latest check results", "Row count")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def graphql(port: int, query: str) -> dict:
     request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -47,7 +41,7 @@ def start(command: list[str], port: int, env: dict, log: Path) -> tuple[subproce
     started = time.perf_counter()
     handle = open(log, "w")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=interruptible)
     deadline = started + 240
     while time.perf_counter() < deadline:
         assert process.poll() is None, log.read_text()[-3000:]
