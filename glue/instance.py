@@ -3,10 +3,10 @@ that its event log keeps an engine and an open connection per database.
 
 Dagster's SQLite event log creates a SQLAlchemy engine for every statement and closes its connection after it, so
 each event of a run paid for an engine, a cold statement cache and, as the last connection to a WAL database
-closed, a checkpoint (docs/performance.md has the measured cost). Writes still
-commit one event at a time with SQLite's default durability, and other processes (the daemon, the UI) read and
-write the same files as before: SQLite's own locking decides, as it did. A deployment configures PostgreSQL
-instead (deploy/dagster.yaml) and does not use this class.
+closed, a checkpoint (docs/performance.md has the measured cost). Writes still commit one event at a time with
+SQLite's default durability, and other processes (the daemon, the UI) read and write the same files as before:
+SQLite's own locking decides, as it did. A deployment configures PostgreSQL instead (deploy/dagster.yaml) and does
+not use this class.
 """
 
 from __future__ import annotations
@@ -19,14 +19,9 @@ import dagster as dg
 import sqlalchemy as sa
 import yaml
 from dagster._core.instance.ref import InstanceRef
-from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
-    SqliteEventLogStorage,
-)
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
-from dagster._core.storage.sqlite_storage import (
-    DagsterSqliteStorage,
-    _event_logs_directory,
-)
+from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
 
 # Databases whose engine stays open in one process: the index and the running run's shard need two; the UI,
@@ -66,11 +61,6 @@ class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as connection, connection.begin():
                 yield connection
 
-    @classmethod
-    def from_config_value(cls, inst_data: ConfigurableClassData | None,
-                          config_value: Mapping[str, str]) -> KeptEngineSqliteEventLogStorage:
-        return cls(inst_data=inst_data, **config_value)
-
     def has_table(self, table_name: str) -> bool:
         """Dagster asks before every asset event whether the index has a table (the answer changes only when a
         migration adds one), each time with a new engine: a table found is remembered for the process."""
@@ -97,11 +87,6 @@ class KeptEngineSqliteStorage(DagsterSqliteStorage):
     def from_config_value(cls, inst_data: ConfigurableClassData | None,
                           config_value: Mapping[str, str]) -> KeptEngineSqliteStorage:
         return cls.from_local(inst_data=inst_data, **config_value)
-
-    @property
-    def event_storage_data(self) -> ConfigurableClassData | None:
-        return ConfigurableClassData(__name__, KeptEngineSqliteEventLogStorage.__name__,
-                                     yaml.dump({"base_dir": _event_logs_directory(self.base_dir)}))
 
 
 class IeoInstance(dg.DagsterInstance):
