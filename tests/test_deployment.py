@@ -15,7 +15,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from tests.processes import free_port, start_daemon, stop_group
+from tests.processes import free_port, interruptible, start_daemon, stop_group
 
 pytestmark = pytest.mark.daemon  # each test starts a PostgreSQL server
 
@@ -86,7 +86,8 @@ def test_two_queued_runs_on_postgres_storage_serialize_and_succeed(postgres, sma
                IEO_PUBLISH_DIR=str(tmp_path / "published"), IEO_DATA_DOCS_DIR=str(tmp_path / "docs"))
     server = subprocess.Popen([str(BIN / "dagster"), "api", "grpc", "--module-name", "orchestration.definitions",
                                "--host", "127.0.0.1", "--port", str(grpc_port)], cwd=ROOT, env=env,
-                              stdout=open(tmp_path / "grpc.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=open(tmp_path / "grpc.log", "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                              preexec_fn=interruptible)
     daemon = None
     try:
         deadline = time.time() + 180
