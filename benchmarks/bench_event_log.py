@@ -22,14 +22,11 @@ import yaml
 from dagster._core.instance.ref import InstanceRef
 
 from benchmarks.bench_speed import BIN, EDITION, environment, run_command
-from ieo.settings import PROJECT_ROOT
-
-SHIPPED = PROJECT_ROOT / "orchestration" / "dagster.yaml"
-
+from orchestration.cli import INSTANCE_TEMPLATE
 
 def settings_variants() -> dict[str, dict]:
     """The shipped instance settings, and the same without the instance class (Dagster's own storage)."""
-    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    shipped = yaml.safe_load(INSTANCE_TEMPLATE.read_text(encoding="utf-8"))
     dagsters = {key: value for key, value in shipped.items() if key != "instance_class"}
     return {"dagster": dagsters, "kept": shipped}
 

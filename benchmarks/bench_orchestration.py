@@ -25,6 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ieo.settings import TELEMETRY_OFF  # noqa: E402
+from orchestration.cli import INSTANCE_TEMPLATE  # noqa: E402
 from tests.processes import free_port, interruptible  # noqa: E402
 for _var, _value in TELEMETRY_OFF.items():
     os.environ.setdefault(_var, _value)
@@ -83,7 +84,7 @@ def main() -> None:
         settings = Settings(raw_dir=raw, warehouse=work / "w.duckdb", publish_dir=work / "published",
                             dagster_home=work / "home", data_docs_dir=work / "docs")
         settings.dagster_home.mkdir()
-        shutil.copy(ROOT / "orchestration" / "dagster.yaml", settings.dagster_home / "dagster.yaml")
+        shutil.copy(INSTANCE_TEMPLATE, settings.dagster_home / "dagster.yaml")
         env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
                    **{var: str(getattr(settings, name)) for name, (var, _default) in PATH_SETTINGS.items()})
 

@@ -37,6 +37,7 @@ from benchmarks.bench_engines import PeakMemory, dbt_step_seconds  # noqa: E402
 from benchmarks.bench_floor import compare_with, floor_seconds  # noqa: E402
 from benchmarks.bench_orchestration import dev_start_seconds  # noqa: E402
 from ieo.settings import DBT_PROJECT_DIR, PATH_SETTINGS, PROJECT_ROOT  # noqa: E402
+from orchestration.cli import INSTANCE_TEMPLATE  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDITION = 2019
@@ -104,7 +105,7 @@ def definitions_figures(raw: Path, repeats: int) -> dict[str, list[float]]:
         env = environment(Path(scratch), raw)
         home = Path(env["DAGSTER_HOME"])
         home.mkdir()
-        shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+        shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")
         validate = [str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"]
         load = [sys.executable, "-c", "import orchestration.definitions"]
         return {"validate": [run_command(validate, env)[0] for _ in range(repeats)],

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.cli import INSTANCE_TEMPLATE
 from tests.processes import start_daemon, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ def test_backfill_of_three_editions_runs_them_one_at_a_time(small_sample, dbt_ma
 
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")  # the shipped run queue settings
+    shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")  # the shipped run queue settings
     shutil.copytree(small_sample, tmp_path / "raw")
     for var, value in {"DAGSTER_HOME": home, "IEO_RAW_DIR": tmp_path / "raw", "IEO_WAREHOUSE": tmp_path / "w.duckdb",
                        "IEO_PUBLISH_DIR": tmp_path / "published", "IEO_DATA_DOCS_DIR": tmp_path / "docs"}.items():

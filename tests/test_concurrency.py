@@ -20,6 +20,7 @@ import pytest
 
 from ieo.warehouse import seeded_fingerprint
 from ieo.writer_lock import current_holder, is_held
+from orchestration.cli import INSTANCE_TEMPLATE
 from tests.processes import start_daemon, stop_group, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ BIN = Path(sys.executable).parent
 def environment(tmp_path: Path, raw: Path) -> dict[str, str]:
     home = tmp_path / "dagster_home"
     home.mkdir(exist_ok=True)
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")  # the shipped instance settings
+    shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")  # the shipped instance settings
     return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", DAGSTER_HOME=str(home),
                 IEO_RAW_DIR=str(raw), IEO_WAREHOUSE=str(tmp_path / "w.duckdb"),
                 IEO_PUBLISH_DIR=str(tmp_path / "published"), IEO_DATA_DOCS_DIR=str(tmp_path / "docs"))

@@ -11,13 +11,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from dagster._core.instance.ref import InstanceRef
-from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
-    SqliteEventLogStorage,
-)
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from glue import instance as kept
+from orchestration.cli import INSTANCE_TEMPLATE
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # Run in a separate process on Dagster's default instance settings (no dagster.yaml): it reports what it sees of
 # asset `written_by_ieo`, then materializes `written_by_dagster`.
@@ -37,7 +35,7 @@ def _home(tmp_path: Path, settings: bool) -> Path:
     home = tmp_path / "dagster_home"
     home.mkdir()
     if settings:
-        shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+        shutil.copy(INSTANCE_TEMPLATE, home / "dagster.yaml")
     return home
 
 
@@ -56,7 +54,7 @@ def test_the_shipped_settings_load_the_kept_engine_event_log_under_the_instance_
 @pytest.mark.unit
 def test_a_process_on_dagsters_own_storage_and_one_on_the_kept_engines_see_each_others_events(tmp_path):
     home = _home(tmp_path, settings=False)  # the subprocess reads Dagster's defaults: no dagster.yaml
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", tmp_path / "dagster.yaml")
+    shutil.copy(INSTANCE_TEMPLATE, tmp_path / "dagster.yaml")
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), config_dir=str(tmp_path))) as instance:
         assert type(instance.event_log_storage) is kept.KeptEngineSqliteEventLogStorage
         for rows in (3, 5):
