@@ -1,23 +1,29 @@
 """Cell values as the contract reads them: blanks, numbers, years, dates, and the typed column they make.
 
 Each column kind of ``ieo.contract`` has its parser here (``parser``) and its pandas dtype
-(``as_dtype``); a parser raises ValueError with the rule a bad cell broke.
+(``as_dtype``); a parser raises ValueError with the rule a bad cell broke. ``column_values`` applies a
+column's parser to every cell of a column at once, with the same values and errors as cell by cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from ieo import contract as c
+from ieo.raw_errors import RawError
 from ieo.reference import country_lookup, province_lookup, taxonomy_lookup
 
 MAX_TEXT = 10_000  # characters in one text cell
 # C0 and C1 control characters but tab, line feed and carriage return: NUL, BEL, ESC and the like corrupt the
 # published CSVs and workbooks, and no survey answer needs them.
 CONTROL_CHARACTERS = frozenset(chr(i) for i in [*range(0x20), 0x7F, *range(0x80, 0xA0)]) - {"\t", "\n", "\r"}
+_CONTROL_PATTERN = re.compile("[" + "".join(sorted(CONTROL_CHARACTERS)) + "]")
 
 
 def shown(value: object, limit: int = 60) -> str:
@@ -157,3 +163,69 @@ def _parse_date(value: object) -> dt.date:
         except ValueError:
             pass
     raise ValueError("expected an ISO 8601 date (YYYY-MM-DD)")
+
+
+def column_values(column: c.Column, cells: Sequence[object], rows: Sequence[object], display: str,
+                  errors: list[RawError]) -> list[object]:
+    """Every cell of ``column`` parsed (None where blank or bad), each bad cell an error naming its row.
+
+    The result and the errors, in row order, are those of parsing cell by cell; a column of text cells (every
+    CSV cell) is parsed in bulk: free text is screened as a whole column (only a column that may break a rule
+    is parsed cell by cell), and any other kind is parsed once per distinct cell, as a survey's codes, years,
+    amounts and dates repeat.
+    """
+    free_text = column.kind in (c.STRING, c.CITY)
+    if set(map(type, cells)) - {str}:
+        return _cell_by_cell(column, cells, rows, display, errors)
+    if free_text:
+        text = list(map(str.strip, cells))
+        if _any_suspect_text(text):
+            return _cell_by_cell(column, cells, rows, display, errors)
+        return [cell or None for cell in text]
+    parse = parser(column)
+    codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
+    parsed: list[object] = []
+    failures: dict[int, str] = {}
+    for code, cell in enumerate(distinct):
+        if not cell.strip():
+            parsed.append(None)
+            continue
+        try:
+            parsed.append(parse(cell))
+        except ValueError as exc:
+            failures[code] = f"{exc}, got {shown(cell)}"
+            parsed.append(None)
+    if failures:
+        for i in np.flatnonzero(np.isin(codes, list(failures))):
+            errors.append(RawError(display, int(rows[i]), column.name, failures[codes[i]]))
+    return np.asarray(parsed, dtype=object)[codes].tolist()
+
+
+def _any_suspect_text(text: list[str]) -> bool:
+    """Whether any stripped cell may break a free-text rule, tested on the whole column at C speed.
+
+    A formula is looked for at the start of every line, so "=" after a line break inside a cell is a false
+    alarm, which only sends the column the slow way.
+    """
+    joined = "\n".join(text)
+    return (max(map(len, text), default=0) > MAX_TEXT or "\n=" in "\n" + joined
+            or _CONTROL_PATTERN.search(joined) is not None)
+
+
+def _parsed(parse, cell: object, row: object, column: c.Column, display: str, errors: list[RawError]) -> object:
+    try:
+        return parse(cell)
+    except ValueError as exc:
+        errors.append(RawError(display, int(row), column.name, f"{exc}, got {shown(cell)}"))
+        return None
+
+
+def _cell_by_cell(column: c.Column, cells: Sequence[object], rows: Sequence[object], display: str,
+                  errors: list[RawError]) -> list[object]:
+    """The reference way: each cell parsed on its own (workbook and Parquet cells, which are not all text)."""
+    parse = parser(column)
+    values = []
+    for cell, row in zip(cells, rows):
+        raw = blank_to_none(cell)
+        values.append(None if raw is None else _parsed(parse, raw, row, column, display, errors))
+    return values

@@ -23,7 +23,8 @@ import yaml
 
 from ieo import contract as c
 from ieo import workbooks
-from ieo.cells import as_dtype, blank_to_none, jsonable, parser, shown
+from ieo.bulk import collector_paused
+from ieo.cells import as_dtype, column_values, jsonable
 from ieo.cities import resolve_cities
 from ieo.raw_errors import ContractViolation, RawError
 
@@ -87,13 +88,14 @@ def read_edition(raw_dir: Path, edition: int) -> dict[str, RawTable]:
     declared = _declared_encodings(folder, errors)
     sources, opaque = table_sources(folder, errors)
     tables: dict[str, RawTable] = {}
-    for table in c.CONTRACT:
-        source = _locate(folder, table, sources.get(table.name, []), opaque, errors)
-        if source is None:
-            continue
-        result = _read_table(table, source, declared.get(source.path.name), errors)
-        if result is not None:
-            tables[table.name] = result
+    with collector_paused():
+        for table in c.CONTRACT:
+            source = _locate(folder, table, sources.get(table.name, []), opaque, errors)
+            if source is None:
+                continue
+            result = _read_table(table, source, declared.get(source.path.name), errors)
+            if result is not None:
+                tables[table.name] = result
     if errors:
         raise ContractViolation(edition, errors)
     return tables
@@ -252,7 +254,7 @@ def _detect_encoding(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     for line in data.splitlines():
-        if max(line, default=0) < 0x80:
+        if line.isascii():
             continue
         try:
             line.decode("utf-8")
@@ -342,25 +344,13 @@ def _typed_frame(
     errors: list[RawError],
 ) -> pd.DataFrame:
     positions = {name: i + 1 for i, name in enumerate(header)}
-    data: dict[str, list] = {SOURCE_ROW: [int(r[0]) for r in rows]}
+    by_column = list(zip(*rows)) or [()] * (len(header) + 1)
+    data: dict[str, list] = {SOURCE_ROW: list(map(int, by_column[0]))}
     for column in table.columns:
-        parse = parser(column)
-        values = []
-        for row in rows:
-            raw = blank_to_none(row[positions[column.name]])
-            if raw is None:
-                values.append(None)
-                continue
-            try:
-                values.append(parse(raw))
-            except ValueError as exc:
-                errors.append(RawError(display, int(row[0]), column.name, f"{exc}, got {shown(raw)}"))
-                values.append(None)
-        data[column.name] = values
+        data[column.name] = column_values(column, by_column[positions[column.name]], by_column[0], display, errors)
     data[EXTRA_COLUMNS] = [
-        json.dumps({name: jsonable(row[positions[name]]) for name in extras}, ensure_ascii=False) if extras else None
-        for row in rows
-    ]
+        json.dumps({name: jsonable(row[positions[name]]) for name in extras}, ensure_ascii=False) for row in rows
+    ] if extras else [None] * len(rows)
     frame = pd.DataFrame(data)
     for column in table.columns:
         frame[column.name] = as_dtype(frame[column.name], column.kind)

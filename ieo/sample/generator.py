@@ -26,6 +26,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from ieo.bulk import collector_paused
 from ieo.reference import (
     country_lookup,
     domestic_countries,
@@ -130,7 +131,8 @@ def generate(out_dir: Path, seed: int = 2020, scale: float = 1.0,
     called after each of the STAGES stages. ``file_format`` xlsx writes each edition as one workbook."""
     if file_format not in FILE_FORMATS:
         raise ValueError(f"unknown sample format {file_format!r}; expected one of {', '.join(FILE_FORMATS)}")
-    counts = write_editions(build_world(seed, scale, on_stage), out_dir, on_stage)
+    with collector_paused():
+        counts = write_editions(build_world(seed, scale, on_stage), out_dir, on_stage)
     if file_format == "xlsx":
         for edition in counts:
             csvs_to_workbook(Path(out_dir) / str(edition), edition)
