@@ -26,30 +26,38 @@ def resolve_cities(table: c.Table, frame: pd.DataFrame, row_numbers: pd.Series, 
     def shown_province(code: str) -> str:
         return f"{province_names[code]} ({code})"
 
+    def resolution(value: str, in_province: object) -> tuple[str, str | None, str | None]:
+        """The city as stored, and what to warn or the error to report (each without the row)."""
+        candidates = lookup.candidates(value)
+        checked = isinstance(in_province, str) and in_province in known_provinces
+        matching = [city for city in candidates if not checked or city.province_code == in_province]
+        if len(matching) == 1:
+            return matching[0].short_zh, None, None
+        if not candidates:
+            return value, f"unknown city {value!r} kept as written (not in the cities seed)", None
+        if not matching:
+            elsewhere = " or ".join(f"{city.short_zh} in {shown_province(city.province_code)}" for city in candidates)
+            return value, None, (f"city {value!r} is {elsewhere}, but the row's province is "
+                                 f"{shown_province(in_province)}")
+        options = ", ".join(f"{city.short_zh} ({province_names[city.province_code]})" for city in matching)
+        return value, f"city {value!r} may be {options}; kept as written (give the province)", None
+
     for column in (col for col in table.columns if col.kind == c.CITY):
         provinces = frame[province] if province else pd.Series([None] * len(frame))
         countries = frame[country] if country else pd.Series(["CN"] * len(frame))
         resolved = []
+        seen: dict[tuple[str, object], tuple[str, str | None, str | None]] = {}  # a city repeats with its province
         for row, value, in_province, in_country in zip(row_numbers, frame[column.name], provinces, countries):
             if value is None or pd.isna(value) or in_country != "CN":
                 resolved.append(value)
                 continue
-            candidates = lookup.candidates(value)
-            checked = isinstance(in_province, str) and in_province in known_provinces
-            matching = [city for city in candidates if not checked or city.province_code == in_province]
-            if len(matching) == 1:
-                resolved.append(matching[0].short_zh)
-                continue
-            resolved.append(value)
-            where = f"{display}, row {row}, column {column.name}"
-            if not candidates:
-                warnings.append(f"{where}: unknown city {value!r} kept as written (not in the cities seed)")
-            elif not matching:
-                elsewhere = " or ".join(f"{city.short_zh} in {shown_province(city.province_code)}" for city in candidates)
-                errors.append(RawError(display, int(row), column.name,
-                                       f"city {value!r} is {elsewhere}, but the row's province is "
-                                       f"{shown_province(in_province)}"))
-            else:
-                options = ", ".join(f"{city.short_zh} ({province_names[city.province_code]})" for city in matching)
-                warnings.append(f"{where}: city {value!r} may be {options}; kept as written (give the province)")
+            key = (value, in_province)
+            if key not in seen:
+                seen[key] = resolution(value, in_province)
+            stored, warning, error = seen[key]
+            resolved.append(stored)
+            if warning:
+                warnings.append(f"{display}, row {row}, column {column.name}: {warning}")
+            if error:
+                errors.append(RawError(display, int(row), column.name, error))
         frame[column.name] = pd.Series(resolved, index=frame.index, dtype=frame[column.name].dtype)
