@@ -4,11 +4,15 @@ read snapshot refreshed once an edition is published."""
 import dagster as dg
 
 from assets.publish import published_release
+from glue.dbt import TARGET_DIR
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import OWNER
 from ieo import names
 from ieo.warehouse import write_snapshot
+
+# Charts by the hash of what they draw, shared by every run of this checkout (ieo.report.charts.charts_kept_in).
+CHART_FOLDER = TARGET_DIR / "report_charts"
 
 
 @dg.asset(
@@ -28,7 +32,7 @@ def report(context: dg.AssetExecutionContext, settings: IeoSettings) -> dg.Mater
     from ieo.report.build import write_report  # loads matplotlib (~0.5 s): when a report is drawn, not with the definitions
 
     release_dir = settings.publish_path / context.partition_key
-    path, seconds = write_report(release_dir)
+    path, seconds = write_report(release_dir, CHART_FOLDER)
     context.log.info(f"wrote {path} ({path.stat().st_size:,} bytes) in {seconds:.1f} s")
     return dg.MaterializeResult(metadata={
         "report": dg.MetadataValue.url(path.resolve().as_uri()),

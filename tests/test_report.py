@@ -128,6 +128,15 @@ def test_report_shows_year_over_year_changes_from_the_earlier_release(two_editio
     assert "<th class=\"num\">2018</th>" in html and "<th class=\"num\">2019</th>" in html  # composition by edition
 
 
+def test_a_report_drawn_with_kept_charts_is_the_same_file(two_editions, tmp_path):
+    drawn = render_report(two_editions / "2019")
+    first = render_report(two_editions / "2019", tmp_path)
+    kept = sorted(tmp_path.glob("*.json"))
+    second = render_report(two_editions / "2019", tmp_path)
+    assert first == drawn and second == drawn
+    assert len(kept) == drawn.count("data:image/png;base64,") and sorted(tmp_path.glob("*.json")) == kept
+
+
 def test_the_published_report_is_a_dagster_output_of_the_release(released):
     report = released["publish"] / "2019" / "report.html"
     html = report.read_text(encoding="utf-8")

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from ieo.report import render_template
 from ieo.report.blocks import Section
+from ieo.report.charts import charts_kept_in
 from ieo.report.reader import PublishedRelease, earlier_releases
 from ieo.report.sections import (
     appendices,
@@ -56,11 +58,13 @@ def build_sections(release: PublishedRelease, history: dict[int, PublishedReleas
     return sections
 
 
-def render_report(release_dir: Path) -> str:
-    """The report of the release in ``release_dir``, with earlier editions' releases beside it for history."""
+def render_report(release_dir: Path, chart_folder: Path | None = None) -> str:
+    """The report of the release in ``release_dir``, with earlier editions' releases beside it for history; with
+    ``chart_folder``, charts drawn before from the same figures are read back from it (``charts_kept_in``)."""
     release = PublishedRelease.read(Path(release_dir))
     history = earlier_releases(release)
-    sections = build_sections(release, history)
+    with charts_kept_in(chart_folder) if chart_folder is not None else nullcontext():
+        sections = build_sections(release, history)
     previous = release.edition - 1 if release.edition - 1 in history else None
     return render_template(
         "report.html.j2", edition=release.edition, sections=sections, manifest=release.manifest, previous_edition=previous,
@@ -68,10 +72,10 @@ def render_report(release_dir: Path) -> str:
     )
 
 
-def write_report(release_dir: Path) -> tuple[Path, float]:
+def write_report(release_dir: Path, chart_folder: Path | None = None) -> tuple[Path, float]:
     """Render and write ``report.html`` into the release folder atomically; returns its path and render seconds."""
     started = time.perf_counter()
-    html = render_report(release_dir)
+    html = render_report(release_dir, chart_folder)
     elapsed = time.perf_counter() - started
     target = Path(release_dir) / REPORT_FILE
     staging = target.with_suffix(".html.tmp")

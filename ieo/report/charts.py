@@ -3,13 +3,23 @@
 PNG rather than SVG keeps the file small (SVG would embed every Chinese glyph as a path)
 and the same bytes every time: the Agg renderer is deterministic and no timestamp is written.
 Chinese labels need a CJK font; ``cjk_font`` finds one or says what to install.
+Inside ``charts_kept_in(folder)`` a chart drawn before from the same inputs is read back, not drawn.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import functools
+import hashlib
 import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 
@@ -59,6 +69,76 @@ class Chart:
     alt: str
 
 
+_KEPT_IN: ContextVar[Path | None] = ContextVar("charts_kept_in", default=None)
+
+
+@contextmanager
+def charts_kept_in(folder: Path) -> Iterator[None]:
+    """Keep every chart drawn inside this block in ``folder``, and read back those drawn before.
+
+    Drawing report.html's charts takes about 3 s (matplotlib lays out every label), the same each time a release
+    is unchanged. A chart is kept under the hash of its function, its arguments, this module's code and the
+    versions and font that draw it, so a change to any of them draws it again.
+    """
+    token = _KEPT_IN.set(Path(folder))
+    try:
+        yield
+    finally:
+        _KEPT_IN.reset(token)
+
+
+def _canonical(value: object) -> object:
+    """``value`` as JSON-ready data that tells apart any two arguments that would draw differently."""
+    if isinstance(value, pd.DataFrame):
+        hashed = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        return ["frame", [str(c) for c in value.columns], [str(t) for t in value.dtypes],
+                hashlib.sha256(hashed).hexdigest()]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, _canonical(dataclasses.astuple(value))]
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return [[str(k), _canonical(v)] for k, v in sorted(value.items())]
+    if isinstance(value, np.generic):
+        return _canonical(value.item())
+    if isinstance(value, float):
+        return repr(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    raise TypeError(f"a chart argument of type {type(value).__name__} cannot be keyed; teach charts._canonical it")
+
+
+@functools.cache
+def _drawing_version() -> str:
+    """What draws a chart besides its arguments: this module's code, the libraries' versions and the CJK font."""
+    font = Path(font_manager.findfont(font_manager.FontProperties(family=cjk_font())))
+    parts = [Path(__file__).read_text(encoding="utf-8"), matplotlib.__version__, nx.__version__, np.__version__,
+             str(font), str(font.stat().st_size)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _kept(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    """``draw``, reading its chart back from the folder of ``charts_kept_in`` when it was drawn there before."""
+
+    @functools.wraps(draw)
+    def drawn_or_kept(*args, **kwargs) -> Chart:
+        folder = _KEPT_IN.get()
+        if folder is None:
+            return draw(*args, **kwargs)
+        key = json.dumps([draw.__name__, _canonical(args), _canonical(kwargs), _drawing_version()])
+        path = folder / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+        if path.exists():
+            return Chart(**json.loads(path.read_text(encoding="utf-8")))
+        chart = draw(*args, **kwargs)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(dataclasses.asdict(chart)), encoding="utf-8")
+        os.replace(partial, path)  # whole or absent: another process may read it
+        return chart
+
+    return drawn_or_kept
+
+
 def _style() -> None:
     plt.rcParams.update({
         "font.family": "sans-serif",
@@ -76,6 +156,7 @@ def _encode(figure, chart_id: str, title: str, alt: str) -> Chart:
     return Chart(chart_id, title, "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"), alt)
 
 
+@_kept
 def bar_chart(chart_id: str, title: str, labels: list[str], values: list[float], value_label: str,
               horizontal: bool = True, percent: bool = False) -> Chart:
     """Bars sorted by value, largest at the top (horizontal) or left (vertical)."""
@@ -102,6 +183,7 @@ def bar_chart(chart_id: str, title: str, labels: list[str], values: list[float],
     return _encode(figure, chart_id, title, f"{title}: " + ", ".join(f"{l} {v:g}" for l, v in zip(labels[:5], shown[:5])))
 
 
+@_kept
 def histogram_by_year(chart_id: str, title: str, years: list[int], counts: list[int], value_label: str) -> Chart:
     """Counts per year in year order (a histogram of founding years)."""
     _style()
@@ -115,6 +197,7 @@ def histogram_by_year(chart_id: str, title: str, years: list[int], counts: list[
     return _encode(figure, chart_id, title, alt)
 
 
+@_kept
 def grouped_bars(chart_id: str, title: str, frame: pd.DataFrame, value_label: str) -> Chart:
     """One group of bars per row of ``frame`` (index = labels), one bar per column (e.g. editions)."""
     _style()
@@ -133,6 +216,7 @@ def grouped_bars(chart_id: str, title: str, frame: pd.DataFrame, value_label: st
     return _encode(figure, chart_id, title, f"{title}, editions {', '.join(map(str, frame.columns))}")
 
 
+@_kept
 def stacked_bars(chart_id: str, title: str, frame: pd.DataFrame, value_label: str) -> Chart:
     """Horizontal stacked bars: rows are labels in the given order, columns the stacked parts."""
     _style()
@@ -151,6 +235,7 @@ def stacked_bars(chart_id: str, title: str, frame: pd.DataFrame, value_label: st
     return _encode(figure, chart_id, title, f"{title}: {len(frame)} rows, {len(frame.columns)} parts")
 
 
+@_kept
 def rank_intervals(chart_id: str, title: str, labels: list[str], nominal: list[float], low: list[float],
                    high: list[float], median: list[float]) -> Chart:
     """Each row's nominal rank with its 5-95% interval and median rank, as in the JRC audits."""
@@ -179,6 +264,7 @@ class Tile:
     note: str  # the second line under the label, e.g. the score and rank
 
 
+@_kept
 def tile_map(chart_id: str, title: str, tiles: list[Tile], value_label: str) -> Chart:
     """A tile-grid map: one equal square per province at its rough position (west to east, north to south),
     coloured by value on one sequential scale, labelled with its name and note. Drawn without boundary data."""
@@ -207,6 +293,7 @@ def tile_map(chart_id: str, title: str, tiles: list[Tile], value_label: str) -> 
     return _encode(figure, chart_id, title, f"{title}: {len(tiles)} provinces; highest {best.label} ({best.note})")
 
 
+@_kept
 def network_drawing(chart_id: str, title: str, nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 2020) -> Chart:
     """The network's core: nodes sized by weighted degree, coloured by org type, laid out by force."""
     _style()
