@@ -57,11 +57,10 @@ def environment(work: Path, raw: Path) -> dict[str, str]:
     return env
 
 
-def run_command(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+def run_command(command: list[str], env: dict[str, str], cwd: Path = PROJECT_ROOT) -> tuple[float, int]:
     """Wall seconds and peak memory (bytes, the whole process tree) of one command, which must succeed."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with PeakMemory({"command": process.pid}) as memory:
         output, _ = process.communicate()
     seconds = time.perf_counter() - started
