@@ -174,10 +174,9 @@ def column_values(column: c.Column, cells: Sequence[object], rows: Sequence[obje
     is parsed cell by cell), and any other kind is parsed once per distinct cell, as a survey's codes, years,
     amounts and dates repeat.
     """
-    free_text = column.kind in (c.STRING, c.CITY)
     if set(map(type, cells)) - {str}:
         return _cell_by_cell(column, cells, rows, display, errors)
-    if free_text:
+    if column.kind in (c.STRING, c.CITY):
         text = list(map(str.strip, cells))
         if _any_suspect_text(text):
             return _cell_by_cell(column, cells, rows, display, errors)
