@@ -217,27 +217,50 @@ def _public(config: ClusterConfig) -> dict:
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
 
 
-def down(config: ClusterConfig, grace_seconds: float = 20.0) -> list[str]:
-    """Stop every process of the cluster (their process groups, so spark-submit's children go too)."""
+def down(config: ClusterConfig, grace_seconds: float = 20.0, kill_seconds: float = 10.0) -> list[str]:
+    """Stop every process of the cluster: their process groups, so spark-submit's children go too.
+
+    Each group gets SIGTERM, then SIGKILL if any of its processes outlives ``grace_seconds``; either way this
+    returns once no process of the groups is left (or ``kill_seconds`` after the SIGKILL), so their ports are
+    free. A group is watched, not only its first process: that one may be gone while another still listens.
+    """
     pids = _read_pids(config)
     for pid in reversed(list(pids.values())):
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
-    deadline = time.monotonic() + grace_seconds
-    while any(_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
-        _reap(pids.values())
-        time.sleep(0.2)
+        _signal_group(pid, signal.SIGTERM)
+    _wait_until_gone(pids.values(), grace_seconds)
     for pid in pids.values():
-        if _alive(pid):
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    _reap(pids.values())
+        if _group_alive(pid):
+            _signal_group(pid, signal.SIGKILL)
+    _wait_until_gone(pids.values(), kill_seconds)
     config.state_file.unlink(missing_ok=True)
     return list(pids)
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _wait_until_gone(pgids, seconds: float) -> None:
+    """Wait, reaping our exited children, until no process of the groups is left or ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        _reap(pgids)
+        if not any(_group_alive(pgid) for pgid in pgids) or time.monotonic() >= deadline:
+            return
+        time.sleep(0.2)
 
 
 def _reap(pids) -> None:

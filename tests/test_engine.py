@@ -2,7 +2,11 @@
 the engine settings, the cluster's refusals, and the publication guard against tables from another engine."""
 
 import datetime as dt
+import json
 import socket
+import subprocess
+import sys
+import time
 
 import dagster as dg
 import duckdb
@@ -11,7 +15,7 @@ import pytest
 
 from glue.results import ENGINE, written_elsewhere
 from ieo.settings import SettingError, Settings
-from ieo.spark_cluster import ClusterConfig, ClusterError, up
+from ieo.spark_cluster import ClusterConfig, ClusterError, down, port_accepts, up
 from ieo.spark_warehouse import _order_terms, bind, typed_frame
 
 
@@ -74,6 +78,33 @@ def test_the_cluster_refuses_a_port_another_process_holds(tmp_path, monkeypatch)
         with pytest.raises(ClusterError, match=f"port {port} on 127.0.0.1.*is taken by another process"):
             up(ClusterConfig(folder=tmp_path / "spark", thrift_port=port))
     assert not (tmp_path / "spark" / "cluster.json").exists()
+
+
+# A child that shrugs off SIGTERM and listens, under a shell that dies of it: the group outlives its first process.
+STUBBORN_LISTENER = """
+import signal, socket, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+server = socket.create_server(("127.0.0.1", 0))
+open(sys.argv[1], "w").write(str(server.getsockname()[1]))
+time.sleep(600)
+"""
+
+
+def test_down_stops_a_group_whose_first_process_is_gone_but_whose_child_still_listens(tmp_path):
+    folder, port_file = tmp_path / "spark", tmp_path / "port"
+    folder.mkdir()
+    script = f"{sys.executable} -c '{STUBBORN_LISTENER}' {port_file} & wait"
+    shell = subprocess.Popen(["sh", "-c", script], start_new_session=True)
+    config = ClusterConfig(folder=folder)
+    config.state_file.write_text(json.dumps({"pids": {"master": shell.pid}}))
+    deadline = time.monotonic() + 30
+    while not (port_file.exists() and port_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    port = int(port_file.read_text())
+    assert port_accepts("127.0.0.1", port)
+    assert down(config, grace_seconds=1.0) == ["master"]
+    assert shell.poll() is not None and not port_accepts("127.0.0.1", port)
+    assert not config.state_file.exists()
 
 
 def test_publication_sees_tables_last_written_to_another_engine():
