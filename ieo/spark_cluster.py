@@ -97,8 +97,17 @@ def port_accepts(host: str, port: int, timeout: float = 0.5) -> bool:
 
 
 def _alive(pid: int) -> bool:
+    return _reaches(os.kill, pid)
+
+
+def _group_alive(pgid: int) -> bool:
+    return _reaches(os.killpg, pgid)
+
+
+def _reaches(send, target: int) -> bool:
+    """Whether signal 0 reaches ``target`` (a process, or a process group): it exists, ours or not."""
     try:
-        os.kill(pid, 0)
+        send(target, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
@@ -241,16 +250,6 @@ def _signal_group(pgid: int, signum: int) -> None:
         os.killpg(pgid, signum)
     except (ProcessLookupError, PermissionError):
         pass
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _wait_until_gone(pgids, seconds: float) -> None:
