@@ -24,6 +24,7 @@ from dagster._core.instance.ref import InstanceRef
 from benchmarks.bench_speed import BIN, EDITION, environment, run_command
 from orchestration.cli import INSTANCE_TEMPLATE
 
+
 def settings_variants() -> dict[str, dict]:
     """The shipped instance settings, and the same without the instance class (Dagster's own storage)."""
     shipped = yaml.safe_load(INSTANCE_TEMPLATE.read_text(encoding="utf-8"))

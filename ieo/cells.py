@@ -186,14 +186,10 @@ def column_values(column: c.Column, cells: Sequence[object], rows: Sequence[obje
     parsed: list[object] = []
     failures: dict[int, str] = {}
     for code, cell in enumerate(distinct):
-        if not cell.strip():
-            parsed.append(None)
-            continue
-        try:
-            parsed.append(parse(cell))
-        except ValueError as exc:
-            failures[code] = f"{exc}, got {shown(cell)}"
-            parsed.append(None)
+        value, problem = _parsed(parse, cell) if cell.strip() else (None, None)
+        parsed.append(value)
+        if problem:
+            failures[code] = problem
     if failures:
         for i in np.flatnonzero(np.isin(codes, list(failures))):
             errors.append(RawError(display, int(rows[i]), column.name, failures[codes[i]]))
@@ -207,16 +203,16 @@ def _any_suspect_text(text: list[str]) -> bool:
     alarm, which only sends the column the slow way.
     """
     joined = "\n".join(text)
-    return (max(map(len, text), default=0) > MAX_TEXT or "\n=" in "\n" + joined
+    return (max(map(len, text), default=0) > MAX_TEXT or joined.startswith("=") or "\n=" in joined
             or _CONTROL_PATTERN.search(joined) is not None)
 
 
-def _parsed(parse, cell: object, row: object, column: c.Column, display: str, errors: list[RawError]) -> object:
+def _parsed(parse, cell: object) -> tuple[object, str | None]:
+    """``cell`` parsed and no problem, or None and the error message that names the rule and the cell."""
     try:
-        return parse(cell)
+        return parse(cell), None
     except ValueError as exc:
-        errors.append(RawError(display, int(row), column.name, f"{exc}, got {shown(cell)}"))
-        return None
+        return None, f"{exc}, got {shown(cell)}"
 
 
 def _cell_by_cell(column: c.Column, cells: Sequence[object], rows: Sequence[object], display: str,
@@ -226,5 +222,8 @@ def _cell_by_cell(column: c.Column, cells: Sequence[object], rows: Sequence[obje
     values = []
     for cell, row in zip(cells, rows):
         raw = blank_to_none(cell)
-        values.append(None if raw is None else _parsed(parse, raw, row, column, display, errors))
+        value, problem = (None, None) if raw is None else _parsed(parse, raw)
+        values.append(value)
+        if problem:
+            errors.append(RawError(display, int(row), column.name, problem))
     return values

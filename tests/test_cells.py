@@ -28,8 +28,9 @@ def every_column():
 
 @pytest.mark.parametrize("table,column", every_column())
 def test_bulk_parsing_matches_cell_by_cell_on_every_contract_column(table, column):
-    """All the tricky cells in one column, and each alone among plain ones (a column's screen sees them all)."""
-    for cells in [TRICKY, *(["plain", cell, "2019", cell] for cell in TRICKY)]:
+    """All the tricky cells in one column, and each alone among plain ones, also first (a column's screen sees
+    them all)."""
+    for cells in [TRICKY, *(["plain", cell, "2019", cell] for cell in TRICKY), *([cell, "plain"] for cell in TRICKY)]:
         rows = [str(number) for number in range(2, 2 + len(cells))]
         bulk_errors, cell_errors = [], []
         bulk = column_values(column, cells, rows, FILE, bulk_errors)
