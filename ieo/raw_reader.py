@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import yaml
 
 from ieo import contract as c
 from ieo import workbooks
-from ieo.bulk import collector_paused
+from ieo.bulk import collector_paused, text_lines
 from ieo.cells import as_dtype, column_values, jsonable
 from ieo.cities import resolve_cities
 from ieo.raw_errors import ContractViolation, RawError
@@ -34,6 +35,8 @@ ENCODINGS_FILE = "encodings.yml"
 SUPPORTED_ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "gbk": "gb18030"}
 HIDDEN_SHEET = "is a hidden sheet; unhide it to load it (Excel: right-click a sheet tab, Unhide), or delete it"
 FILE_SUFFIXES = (".csv", ".parquet", workbooks.WORKBOOK_SUFFIX)
+ROWS_PER_CHUNK = 100_000  # rows typed at a time: a table's raw cells never all live at once
+Rows = list[list[object]]  # each row: its number in the file, then its cells
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,8 @@ def sha256_of(path: Path) -> str:
 
 
 def _read_table(table: c.Table, source: Source, declared_encoding: str | None, errors: list[RawError]) -> RawTable | None:
+    """One table, or None with its errors: the file's own (unreadable, ragged, malformed) before the header's, and
+    the header's before its cells'; each kind is reported only when the one before found nothing."""
     path, display = source.path, source.display
     if source.problem:
         errors.append(RawError(display, None, None, source.problem))
@@ -214,27 +219,36 @@ def _read_table(table: c.Table, source: Source, declared_encoding: str | None, e
     if path.suffix == ".csv":
         cells, encoding = _read_csv_cells(path, display, declared_encoding, errors)
     elif path.suffix == ".parquet":
-        cells, encoding = _read_parquet_cells(path, display, errors), None
+        cells, encoding = _one_chunk(_read_parquet_cells(path, display, errors)), None
     else:
-        cells, encoding = workbooks.read_sheet_cells(table, source.path, source.sheet, display, errors, warnings), None
+        cells, encoding = _one_chunk(workbooks.read_sheet_cells(table, path, source.sheet, display, errors, warnings)), None
     if cells is None or len(errors) > before:
         return None
-    header, rows = cells
-    missing = [name for name in table.column_names if name not in header]
-    for name in missing:
-        errors.append(RawError(display, 1, name, "required column is missing from the header"))
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    for name in duplicated:
-        errors.append(RawError(display, 1, name, "column appears more than once in the header"))
-    if missing or duplicated:
+    header, chunks = cells
+    header_errors = [RawError(display, 1, name, "required column is missing from the header")
+                     for name in table.column_names if name not in header]
+    header_errors += [RawError(display, 1, name, "column appears more than once in the header")
+                      for name in sorted({h for h in header if header.count(h) > 1})]
+    if header_errors:
+        for _ in chunks:  # the rows' own errors come first
+            pass
+        if len(errors) == before:
+            errors += header_errors
         return None
     extras = [h for h in header if h not in table.column_names]
     warnings += [f"{display}: unknown extra column {name!r} kept in the raw layer" for name in extras]
-    frame = _typed_frame(table, header, rows, extras, display, errors)
+    frame, cell_errors = _typed_frame(table, header, chunks, extras, display)
+    if len(errors) > before:
+        return None
+    errors += cell_errors
     resolve_cities(table, frame, frame[SOURCE_ROW], display, errors, warnings)
     if len(errors) > before:
         return None
     return RawTable(table.name, path, sha256_of(path), frame, encoding, warnings, source.sheet)
+
+
+def _one_chunk(cells: tuple[list[str], Rows] | None) -> tuple[list[str], list[Rows]] | None:
+    return None if cells is None else (cells[0], [cells[1]])
 
 
 def _decode(data: bytes, encoding: str, display: str, errors: list[RawError]) -> str | None:
@@ -253,58 +267,70 @@ def _detect_encoding(data: bytes) -> str:
     """UTF-8 (with or without BOM) unless its first non-ASCII line is not UTF-8 but is GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    for line in data.splitlines():
-        if line.isascii():
-            continue
+    found = _NON_ASCII.search(data)
+    if found is None:
+        return "utf-8-sig"
+    at = found.start()
+    ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at)) if end >= 0]
+    line = data[at:min(ends, default=len(data))]  # that line from its first non-ASCII byte: the rest decodes anyway
+    try:
+        line.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError:
         try:
-            line.decode("utf-8")
-            return "utf-8-sig"
+            line.decode("gb18030")
+            return "gb18030"
         except UnicodeDecodeError:
-            try:
-                line.decode("gb18030")
-                return "gb18030"
-            except UnicodeDecodeError:
-                return "utf-8-sig"
-    return "utf-8-sig"
+            return "utf-8-sig"
 
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 # Let the csv module read oversized cells, so the contract names their row and column.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
 
 
 def _read_csv_cells(
     path: Path, display: str, declared: str | None, errors: list[RawError]
-) -> tuple[tuple[list[str], list[list[str]]] | None, str | None]:
+) -> tuple[tuple[list[str], Iterator[Rows]] | None, str | None]:
+    """The header, and the rows a chunk at a time as they are read (ragged rows and malformed CSV become errors
+    then); the file's bytes are let go once decoded."""
     data = path.read_bytes()
     if not_text := _not_text(data[:8], path):
         errors.append(RawError(display, None, None, not_text))
         return None, None
     encoding = declared or _detect_encoding(data)
     text = _decode(data, encoding, display, errors)
+    del data
     if text is None:
         return None, encoding
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_lines(text))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         errors.append(RawError(display, 1, None, "file is empty; expected a header row"))
         return None, encoding
-    rows: list[list[str]] = []
+    return (header, _row_chunks(reader, len(header), display, errors)), ("utf-8" if encoding == "utf-8-sig" else encoding)
+
+
+def _row_chunks(reader: Iterator[list[str]], width: int, display: str, errors: list[RawError]) -> Iterator[Rows]:
+    """Each data row as [its number, its cells...], ROWS_PER_CHUNK rows at a time."""
+    chunk: Rows = []
     try:
         for number, row in enumerate(reader, start=2):
             if not row:
                 continue
-            if len(row) != len(header):
-                errors.append(
-                    RawError(display, number, None, f"ragged row: expected {len(header)} fields, found {len(row)}")
-                )
+            if len(row) != width:
+                errors.append(RawError(display, number, None, f"ragged row: expected {width} fields, found {len(row)}"))
                 continue
-            rows.append([str(number)] + row)
+            chunk.append([str(number)] + row)
+            if len(chunk) == ROWS_PER_CHUNK:
+                yield chunk
+                chunk = []
     except csv.Error as exc:
         errors.append(RawError(display, reader.line_num, None, f"malformed CSV: {exc}"))
-        return None, encoding
-    return (header, rows), ("utf-8" if encoding == "utf-8-sig" else encoding)
+        return
+    yield chunk
 
 
 def _not_text(head: bytes, path: Path) -> str | None:
@@ -323,7 +349,7 @@ def _not_text(head: bytes, path: Path) -> str | None:
     return None
 
 
-def _read_parquet_cells(path: Path, display: str, errors: list[RawError]) -> tuple[list[str], list[list[object]]] | None:
+def _read_parquet_cells(path: Path, display: str, errors: list[RawError]) -> tuple[list[str], Rows] | None:
     try:
         frame = pq.read_table(path).to_pandas()
     except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -336,22 +362,25 @@ def _read_parquet_cells(path: Path, display: str, errors: list[RawError]) -> tup
 
 
 def _typed_frame(
-    table: c.Table,
-    header: list[str],
-    rows: list[list[object]],
-    extras: list[str],
-    display: str,
-    errors: list[RawError],
-) -> pd.DataFrame:
+    table: c.Table, header: list[str], chunks: Iterable[Rows], extras: list[str], display: str
+) -> tuple[pd.DataFrame, list[RawError]]:
+    """The table's frame, its cells parsed a chunk of rows at a time so that only one chunk's raw cells are alive,
+    and its cells' errors (ContractViolation sorts them)."""
     positions = {name: i + 1 for i, name in enumerate(header)}
-    by_column = list(zip(*rows)) or [()] * (len(header) + 1)
-    data: dict[str, list] = {SOURCE_ROW: list(map(int, by_column[0]))}
-    for column in table.columns:
-        data[column.name] = column_values(column, by_column[positions[column.name]], by_column[0], display, errors)
-    data[EXTRA_COLUMNS] = [
-        json.dumps({name: jsonable(row[positions[name]]) for name in extras}, ensure_ascii=False) for row in rows
-    ] if extras else [None] * len(rows)
+    cell_errors: list[RawError] = []
+    data: dict[str, list] = {SOURCE_ROW: [], **{column.name: [] for column in table.columns}, EXTRA_COLUMNS: []}
+    for rows in chunks:
+        by_column = list(zip(*rows))
+        if not by_column:
+            continue
+        data[SOURCE_ROW] += map(int, by_column[0])
+        for column in table.columns:
+            data[column.name] += column_values(column, by_column[positions[column.name]], by_column[0], display,
+                                               cell_errors)
+        data[EXTRA_COLUMNS] += [
+            json.dumps({name: jsonable(row[positions[name]]) for name in extras}, ensure_ascii=False) for row in rows
+        ] if extras else [None] * len(rows)
     frame = pd.DataFrame(data)
     for column in table.columns:
         frame[column.name] = as_dtype(frame[column.name], column.kind)
-    return frame
+    return frame, cell_errors

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 import yaml
 
@@ -123,3 +124,34 @@ def test_broken_edition_stops_at_the_raw_load(name, released, tmp_path):
             assert f"| {item['unexpected_count']} |" in metadata["failed_expectations"].value
             found += item["unexpected_count"]
     assert found == len(expected)  # every error line is an unexpected value some check counted
+
+
+def read_or_errors(raw_dir: Path):
+    """The reader's frames, warnings and encodings of the case's edition, or its errors as lines."""
+    from ieo.raw_reader import ContractViolation, read_edition
+
+    try:
+        tables = read_edition(raw_dir, int(EDITION))
+    except ContractViolation as exc:
+        return [str(e) for e in exc.errors]
+    return {name: (t.frame, t.warnings, t.encoding) for name, t in tables.items()}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", CASES)
+def test_the_reader_finds_the_same_with_one_row_per_chunk(name, tmp_path, monkeypatch):
+    """The reader types a table a chunk of rows at a time; the hand fixture's files fit in one chunk, so reading
+    each case again a row at a time must find the same errors, or the same frames."""
+    from ieo import raw_reader
+
+    build_case(CORPUS / name, tmp_path)
+    whole = read_or_errors(tmp_path)
+    monkeypatch.setattr(raw_reader, "ROWS_PER_CHUNK", 1)
+    by_row = read_or_errors(tmp_path)
+    if isinstance(whole, list):
+        assert by_row == whole
+        return
+    assert by_row.keys() == whole.keys()
+    for table, (frame, *rest) in whole.items():
+        pd.testing.assert_frame_equal(by_row[table][0], frame, check_dtype=True, obj=table)
+        assert by_row[table][1:] == tuple(rest)

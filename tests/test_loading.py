@@ -1,5 +1,7 @@
 """Loading contract-valid editions: CSV in every allowed encoding, Parquet, aliases, atomic reloads."""
 
+import random
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -118,3 +120,59 @@ def test_a_derived_column_empty_in_one_edition_takes_text_in_the_next(tmp_path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select edition, n, note from quality.t order by 1").fetchall() == [
             (2017, 1, None), (2018, 2, "known")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("rows_per_chunk", [1, 100_000])
+def test_rows_that_cannot_be_read_are_reported_without_the_cells_before_them(edition_copy, monkeypatch, rows_per_chunk):
+    """A ragged row makes the file unreadable as a table, so its cells are not judged, even those the reader had
+    already typed in earlier chunks; a file with only a bad cell reports that cell."""
+    from ieo import raw_reader
+    from ieo.raw_reader import ContractViolation
+
+    monkeypatch.setattr(raw_reader, "ROWS_PER_CHUNK", rows_per_chunk)
+    path = edition_copy / str(EDITION) / "enterprises.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[6] = "many"  # patent_count of the first data row, file row 2
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContractViolation) as only_the_cell:
+        read_edition(edition_copy, EDITION)
+    assert [(e.file, e.row, e.column) for e in only_the_cell.value.errors] == [("2019/enterprises.csv", 2, "patent_count")]
+    path.write_text("\n".join(lines) + "\nE99999999,listed\n", encoding="utf-8")
+    with pytest.raises(ContractViolation) as ragged:
+        read_edition(edition_copy, EDITION)
+    assert [str(e) for e in ragged.value.errors] == [
+        f"2019/enterprises.csv, row {len(lines) + 1}: ragged row: expected 9 fields, found 2"]
+
+
+def first_non_ascii_line_encoding(data: bytes) -> str:
+    """The reader's rule, stated on every line as bytes.splitlines cuts them (the reference for the search)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for line in data.splitlines():
+        if not line.isascii():
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    line.decode(encoding)
+                    return encoding.replace("utf-8", "utf-8-sig")
+                except UnicodeDecodeError:
+                    continue
+            return "utf-8-sig"
+    return "utf-8-sig"
+
+
+@pytest.mark.unit
+def test_the_encoding_is_judged_on_the_first_line_that_is_not_ascii():
+    from ieo.raw_reader import _detect_encoding
+
+    rng = random.Random(18030)
+    pieces = [b"a,b", b"\n", b"\r", b"\r\n", "省".encode("utf-8"), "省".encode("gb18030"), b"\xff", b"\xef\xbb\xbf",
+              "中文".encode("utf-8")]  # bytes that GB18030 decodes too
+    samples = [b"", b"ascii only\r\n", "名\n".encode("gb18030"), b"x\r" + "名".encode("gb18030") + b"\ny"]
+    samples += [b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for data in samples:
+        assert _detect_encoding(data) == first_non_ascii_line_encoding(data), data
+    assert _detect_encoding(b"id\r" + "名".encode("gb18030")) == "gb18030"
+    assert _detect_encoding("中文".encode("utf-8") + b"\r" + "名".encode("gb18030")) == "utf-8-sig"
