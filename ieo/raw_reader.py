@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import yaml
@@ -364,23 +365,36 @@ def _read_parquet_cells(path: Path, display: str, errors: list[RawError]) -> tup
 def _typed_frame(
     table: c.Table, header: list[str], chunks: Iterable[Rows], extras: list[str], display: str
 ) -> tuple[pd.DataFrame, list[RawError]]:
-    """The table's frame, its cells parsed a chunk of rows at a time so that only one chunk's raw cells are alive,
-    and its cells' errors (ContractViolation sorts them)."""
+    """The table's frame, typed a chunk of rows at a time so that only one chunk's raw cells are alive, and its
+    cells' errors (ContractViolation sorts them)."""
     positions = {name: i + 1 for i, name in enumerate(header)}
     cell_errors: list[RawError] = []
-    data: dict[str, list] = {SOURCE_ROW: [], **{column.name: [] for column in table.columns}, EXTRA_COLUMNS: []}
-    for rows in chunks:
-        by_column = list(zip(*rows))
-        if not by_column:
-            continue
-        data[SOURCE_ROW] += map(int, by_column[0])
-        for column in table.columns:
-            data[column.name] += column_values(column, by_column[positions[column.name]], by_column[0], display,
-                                               cell_errors)
-        data[EXTRA_COLUMNS] += [
-            json.dumps({name: jsonable(row[positions[name]]) for name in extras}, ensure_ascii=False) for row in rows
-        ] if extras else [None] * len(rows)
+    parts = [_typed_chunk(table, positions, rows, extras, display, cell_errors) for rows in chunks if rows]
+    if len(parts) < 2:
+        return (parts[0] if parts else _typed_chunk(table, positions, [], extras, display, cell_errors)), cell_errors
+    frame = pd.DataFrame({name: _joined([part.pop(name) for part in parts]) for name in list(parts[0].columns)})
+    return frame, cell_errors
+
+
+def _joined(pieces: list[pd.Series]) -> pd.Series:
+    """A column's chunks as one column, with its blanks as typing the whole column at once gives them: pandas
+    makes a text column's blanks NaN, but a chunk with no text in that column keeps them as None."""
+    column = pd.concat(pieces, ignore_index=True)
+    if column.dtype == object and any(piece.isna().all() for piece in pieces) and column.notna().any():
+        column = column.where(column.notna(), np.nan)
+    return column
+
+
+def _typed_chunk(table: c.Table, positions: dict[str, int], rows: Rows, extras: list[str], display: str,
+                 errors: list[RawError]) -> pd.DataFrame:
+    by_column = list(zip(*rows)) or [()] * (len(positions) + 1)
+    data: dict[str, list] = {SOURCE_ROW: list(map(int, by_column[0]))}
+    for column in table.columns:
+        data[column.name] = column_values(column, by_column[positions[column.name]], by_column[0], display, errors)
+    data[EXTRA_COLUMNS] = [
+        json.dumps({name: jsonable(row[positions[name]]) for name in extras}, ensure_ascii=False) for row in rows
+    ] if extras else [None] * len(rows)
     frame = pd.DataFrame(data)
     for column in table.columns:
         frame[column.name] = as_dtype(frame[column.name], column.kind)
-    return frame, cell_errors
+    return frame
