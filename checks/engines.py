@@ -8,6 +8,7 @@ run the same suites, so they give the same findings.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import great_expectations as gx
@@ -43,10 +44,13 @@ def gx_context(docs_dir: Path | None = None):
 def forget_context() -> None:
     """Let the last GX context go. GX keeps the last context it made in a process-wide project manager, and with it
     every batch of data validated through it: the raw load's whole frames, held for the rest of a run (measured at
-    scale 100: the run's process stayed at 3.4 GiB after the raw step)."""
+    scale 100: the run's process stayed at 3.4 GiB after the raw step). The context and its validators also refer
+    to each other in cycles, which hold the frames until the collector's next full pass, so that pass is made now
+    (at scale 100: 3.13 -> 1.31 GiB after the raw load)."""
     from great_expectations.data_context.data_context.context_factory import project_manager
 
     project_manager.set_project(None)
+    gc.collect()
 
 
 class PandasEngine:

@@ -15,7 +15,7 @@ from pathlib import Path
 from checks.outcome import SuiteOutcome
 from checks.validation import validate_edition
 from ieo.raw_reader import ContractViolation, RawTable, read_edition
-from ieo.settings import DEFAULT_VALIDATION_ENGINE
+from ieo.settings import DEFAULT_VALIDATION_ENGINE, validation_engine_for
 from ieo.warehouse import finish_load, reject_load, write_load
 
 
@@ -65,6 +65,7 @@ def load_edition(
     except ContractViolation as exc:
         reject_load(warehouse, edition, load_id, engine, [asdict(e) for e in exc.errors], lake)
         raise
+    engine = validation_engine_for(engine, sum(len(raw.frame) for raw in tables.values()))
     loaded_at = write_load(warehouse, edition, tables, load_id, engine, lake)
     site = Path(docs_dir) / str(edition) / load_id if docs_dir is not None else None
     validation = validate_edition(tables, edition, engine=engine, warehouse=warehouse, load_id=load_id, docs_dir=site)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from checks.outcome import EditionValidation
+from checks.outcome import EditionValidation, SuiteOutcome
 from ieo import contract as c
 from ieo.raw_reader import RawTable
-from ieo.settings import DEFAULT_VALIDATION_ENGINE, VALIDATION_ENGINES
+from ieo.settings import DEFAULT_VALIDATION_ENGINE, validation_engine_for
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +31,27 @@ def validate_edition(
     """Run every table's suite on one load of an edition.
 
     ``engine`` "duckdb" validates the rows already written to the warehouse under
-    ``load_id``; "pandas" validates the reader's frames. With ``docs_dir``, the
+    ``load_id``; "pandas" validates the reader's frames; "auto" picks by the load's rows. With ``docs_dir``, the
     load's Data Docs (suites and results, static HTML) are built there.
     """
-    if engine not in VALIDATION_ENGINES:
-        raise ValueError(f"unknown validation engine {engine!r}; expected one of {', '.join(VALIDATION_ENGINES)}")
+    engine = validation_engine_for(engine, sum(len(raw.frame) for raw in tables.values()))
     if engine == "duckdb" and (warehouse is None or load_id is None):
         raise ValueError("the duckdb engine validates a written load: give warehouse and load_id")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    from checks.engines import forget_context
+
+    try:
+        outcomes = _run_suites(tables, edition, engine, warehouse, load_id, docs_dir)
+    finally:
+        forget_context()  # once this function's GX objects are out of scope, so that they can be let go
+    return EditionValidation(outcomes, Path(docs_dir) / "index.html" if docs_dir is not None else None)
+
+
+def _run_suites(tables: dict[str, RawTable], edition: int, engine: str, warehouse: Path | None, load_id: str | None,
+                docs_dir: Path | None) -> dict[str, SuiteOutcome]:
     import great_expectations as gx
 
-    from checks.engines import DOCS_SITE, DuckDBEngine, PandasEngine, forget_context, gx_context
+    from checks.engines import DOCS_SITE, DuckDBEngine, PandasEngine, gx_context
     from checks.offline_data_docs import make_offline
     from checks.suites import build_suite, findings, reported_columns
 
@@ -70,5 +80,4 @@ def validate_edition(
                     "install checks/data_docs_assets so that they open offline", docs_dir, len(external), external[0])
     finally:
         runner.close()
-        forget_context()
-    return EditionValidation(outcomes, Path(docs_dir) / "index.html" if docs_dir is not None else None)
+    return outcomes

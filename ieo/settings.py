@@ -25,9 +25,15 @@ TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "GX_ANALYTICS_ENABLE
 DUCKDB, SPARK = "duckdb", "spark"
 ENGINES = (DUCKDB, SPARK)
 DEFAULT_ENGINE = DUCKDB
+# Where the contract's suites run (IEO_VALIDATION_ENGINE): on the reader's frames in pandas, or on the written load
+# in DuckDB; "auto" (the default) picks by the edition's rows. Measured (benchmarks/bench_validation.py, medians):
+# pandas 1.79 s against DuckDB 2.71 s at 60 k rows, 4.31 against 6.14 s at 0.6 M; at 6.0 M rows (scale 100) DuckDB
+# 31.5 s and 3.44 GiB at the load's peak against 41.4 s and 4.29 GiB. Straight lines through the last two
+# figures of each cross near 1.4 M rows.
 VALIDATION_ENGINES = ("duckdb", "pandas")
-# pandas measured faster at scale 10 (benchmarks/bench_validation.py, DEVELOPERS.md).
-DEFAULT_VALIDATION_ENGINE = "pandas"
+AUTO_VALIDATION = "auto"
+DEFAULT_VALIDATION_ENGINE = AUTO_VALIDATION
+DUCKDB_VALIDATION_FROM_ROWS = 1_500_000
 
 # Path settings: name -> (environment variable, default relative to the project root).
 PATH_SETTINGS: dict[str, tuple[str, str]] = {
@@ -163,6 +169,15 @@ def parse_port(variable: str, text: str, default: int) -> int:
 
 def parse_validation_engine(text: str) -> str:
     text = text.strip() or DEFAULT_VALIDATION_ENGINE
-    if text not in VALIDATION_ENGINES:
-        raise SettingError(f"{VALIDATION_ENGINE_VARIABLE} must be one of {', '.join(VALIDATION_ENGINES)}; it is {text!r}")
+    choices = (AUTO_VALIDATION, *VALIDATION_ENGINES)
+    if text not in choices:
+        raise SettingError(f"{VALIDATION_ENGINE_VARIABLE} must be one of {', '.join(choices)}; it is {text!r}")
     return text
+
+
+def validation_engine_for(choice: str, rows: int) -> str:
+    """The engine that validates a load of ``rows`` rows: the one chosen, or under "auto" the one measured
+    faster for that size (DuckDB from DUCKDB_VALIDATION_FROM_ROWS rows, which also keeps less in memory)."""
+    if choice != AUTO_VALIDATION:
+        return parse_validation_engine(choice)
+    return "duckdb" if rows >= DUCKDB_VALIDATION_FROM_ROWS else "pandas"

@@ -60,6 +60,19 @@ def test_engine_settings_are_read_and_bad_values_named():
         Settings.from_env({"IEO_SPARK_PORT": "70000"})
 
 
+def test_the_validation_engine_is_picked_by_the_loads_size_unless_one_is_chosen():
+    from ieo.settings import DUCKDB_VALIDATION_FROM_ROWS, validation_engine_for
+
+    assert Settings.from_env({}).validation_engine == "auto"
+    assert validation_engine_for("auto", 60_012) == "pandas"
+    assert validation_engine_for("auto", DUCKDB_VALIDATION_FROM_ROWS - 1) == "pandas"
+    assert validation_engine_for("auto", DUCKDB_VALIDATION_FROM_ROWS) == "duckdb"
+    assert validation_engine_for("pandas", 6_007_167) == "pandas"
+    assert validation_engine_for("duckdb", 0) == "duckdb"
+    with pytest.raises(SettingError, match="IEO_VALIDATION_ENGINE must be one of auto, duckdb, pandas; it is 'sql'"):
+        Settings.from_env({"IEO_VALIDATION_ENGINE": "sql"})
+
+
 def test_the_cluster_refuses_to_start_without_java(tmp_path, monkeypatch):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -176,3 +176,14 @@ def test_the_encoding_is_judged_on_the_first_line_that_is_not_ascii():
         assert _detect_encoding(data) == first_non_ascii_line_encoding(data), data
     assert _detect_encoding(b"id\r" + "名".encode("gb18030")) == "gb18030"
     assert _detect_encoding("中文".encode("utf-8") + b"\r" + "名".encode("gb18030")) == "utf-8-sig"
+
+
+@pytest.mark.parametrize("threshold, engine", [(10**9, "pandas"), (0, "duckdb")])
+def test_the_load_records_the_engine_auto_picked(small_sample, tmp_path, monkeypatch, threshold, engine):
+    import ieo.settings
+
+    monkeypatch.setattr(ieo.settings, "DUCKDB_VALIDATION_FROM_ROWS", threshold)
+    load = load_edition(small_sample, tmp_path / "w.duckdb", EDITION)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select engine, status from raw._loads where load_id = ?", [load.load_id]).fetchall() == [
+            (engine, "passed")]
