@@ -90,6 +90,37 @@ def test_distance_totals_by_hand(graph, totals):
     assert kernels.distance_totals(projection, np.arange(graph.number_of_nodes())).tolist() == totals
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_bfs_level_reaches_the_same_bits_pushed_pulled_or_gathered(seed):
+    """The three ways of one BFS level (``kernels._Adjacency``) against the plain gather over every edge."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 60))
+    edges = rng.integers(0, n, size=(int(rng.integers(0, 3 * n)), 2))
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    matrix = csr_matrix((np.ones(2 * len(edges)), (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])),
+                        shape=(n, n))
+    adjacency = kernels._Adjacency(matrix.indptr, matrix.indices)
+    if len(matrix.indices) == 0:
+        return
+    every_source = np.array([2**64 - 1, 2**64 - 1, 2**64 - 1, 2**40 - 1], dtype=np.uint64)  # a batch of 232
+    for _ in range(40):
+        frontier = rng.integers(0, 2**63, size=(n, 4), dtype=np.uint64) * rng.integers(0, 2, size=(n, 1), dtype=np.uint64)
+        frontier &= every_source
+        seen = frontier | (rng.integers(0, 2**63, size=(n, 4), dtype=np.uint64) & every_source)
+        seen[rng.random(n) < 0.5] = every_source  # nodes every source has reached
+        gathered = np.zeros_like(frontier)
+        for node in range(n):
+            for neighbour in matrix.indices[matrix.indptr[node]:matrix.indptr[node + 1]]:
+                gathered[node] |= frontier[neighbour]
+        gathered &= ~seen
+        active = np.flatnonzero(frontier.any(axis=1) & adjacency.has_neighbour)
+        open_ = np.flatnonzero(((seen & every_source) != every_source).any(axis=1) & adjacency.has_neighbour)
+        assert (adjacency.next_level(frontier, seen, every_source) == gathered).all()
+        if len(active) and len(open_):
+            assert ((adjacency._push(frontier, active) & ~seen) == gathered).all()
+            assert ((adjacency._pull(frontier, open_) & ~seen) == gathered).all()
+
+
 def test_zacharys_karate_club_matches_the_published_values():
     stats = stats_of(ValueNetwork.from_networkx(nx.karate_club_graph()))
     assert round(stats["average_clustering"], 4) == 0.5706

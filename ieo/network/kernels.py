@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 SOURCES_PER_BATCH = 256  # bits per frontier row; 4 uint64 words
 ROWS_PER_CHUNK = 65_536  # bounds the float temporary of the per-level weighted sums
+LEVEL_PUSH_COST = 4  # pushing along an edge (a sort by target) against pulling along one (a gather)
 Z_95 = 1.959963984540054
 
 
@@ -113,28 +114,26 @@ def _weighted_bfs_sums(indptr: np.ndarray, indices: np.ndarray, weight: np.ndarr
     """sum over t of distance(s, t) * weight[t], for each s in ``sources``, by batched BFS.
 
     A batch of 256 sources advances together: each node holds 256 bits, one per source,
-    and one level is a gather of the neighbours' bits and an OR per node.
+    and one level ORs the neighbours' bits into each node (``_next_level``).
     """
     n = len(indptr) - 1
     words = SOURCES_PER_BATCH // 64
     result = np.zeros(len(sources), dtype=np.float64)
     if len(indices) == 0:
         return result
-    has_neighbour = np.diff(indptr) > 0
-    starts = np.minimum(indptr[:-1], len(indices) - 1)  # reduceat needs in-range starts; masked below
+    graph = _Adjacency(indptr, indices)
     for first in range(0, len(sources), SOURCES_PER_BATCH):
         batch = sources[first:first + SOURCES_PER_BATCH]
         bit = np.arange(len(batch))
         frontier = np.zeros((n, words), dtype=np.uint64)
         frontier[batch, bit // 64] = np.left_shift(np.uint64(1), (bit % 64).astype(np.uint64))
         seen = frontier.copy()
+        every_source = np.bitwise_or.reduce(frontier, axis=0)  # the bits of this batch's sources
         sums = np.zeros(SOURCES_PER_BATCH, dtype=np.float64)
         level = 0
         while True:
             level += 1
-            reached = np.bitwise_or.reduceat(frontier[indices], starts, axis=0)
-            reached[~has_neighbour] = 0
-            reached &= ~seen
+            reached = graph.next_level(frontier, seen, every_source)
             rows = np.flatnonzero(reached.any(axis=1))
             if len(rows) == 0:
                 break
@@ -146,6 +145,61 @@ def _weighted_bfs_sums(indptr: np.ndarray, indices: np.ndarray, weight: np.ndarr
             frontier = reached
         result[first:first + len(batch)] = sums[: len(batch)]
     return result
+
+
+class _Adjacency:
+    """One BFS level of a batch of sources, done the cheapest of three ways, all giving the same bits.
+
+    Pulling ORs every node's neighbours' frontier bits: a gather over every edge, which the middle levels need.
+    At the first levels the frontier is a few nodes, so their bits are pushed along their own edges instead; at
+    the last, most nodes have been reached from every source, so only the others pull."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray):
+        self.indptr, self.indices = indptr, indices
+        self.degree = np.diff(indptr)
+        self.has_neighbour = self.degree > 0
+        self.starts = np.minimum(indptr[:-1], len(indices) - 1)  # reduceat needs in-range starts; masked after
+
+    def next_level(self, frontier: np.ndarray, seen: np.ndarray, every_source: np.ndarray) -> np.ndarray:
+        """The bits newly reached from ``frontier``: set in a neighbour's frontier row, not yet ``seen``."""
+        edges = len(self.indices)
+        active = np.flatnonzero(frontier.any(axis=1) & self.has_neighbour)
+        open_ = np.flatnonzero(((seen & every_source) != every_source).any(axis=1) & self.has_neighbour)
+        if len(active) == 0 or len(open_) == 0:
+            return np.zeros_like(frontier)
+        pushed, pulled = int(self.degree[active].sum()), int(self.degree[open_].sum())
+        if pushed * LEVEL_PUSH_COST < min(pulled, edges):
+            reached = self._push(frontier, active)
+        elif pulled * 2 < edges:
+            reached = self._pull(frontier, open_)
+        else:
+            reached = np.bitwise_or.reduceat(frontier[self.indices], self.starts, axis=0)
+            reached[~self.has_neighbour] = 0
+        reached &= ~seen
+        return reached
+
+    def _slots(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The positions in ``indices`` of ``nodes``' neighbours, node after node; where each node's run starts;
+        and its length."""
+        counts = self.degree[nodes]
+        starts = np.cumsum(counts) - counts
+        return np.arange(int(counts.sum())) - np.repeat(starts - self.indptr[nodes], counts), starts, counts
+
+    def _push(self, frontier: np.ndarray, active: np.ndarray) -> np.ndarray:
+        slots, _, counts = self._slots(active)
+        targets = self.indices[slots]
+        order = np.argsort(targets, kind="stable")
+        targets, senders = targets[order], np.repeat(active, counts)[order]
+        first = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
+        reached = np.zeros_like(frontier)
+        reached[targets[first]] = np.bitwise_or.reduceat(frontier[senders], first, axis=0)
+        return reached
+
+    def _pull(self, frontier: np.ndarray, open_: np.ndarray) -> np.ndarray:
+        slots, starts, _ = self._slots(open_)
+        reached = np.zeros_like(frontier)
+        reached[open_] = np.bitwise_or.reduceat(frontier[self.indices[slots]], starts, axis=0)
+        return reached
 
 
 @dataclass(frozen=True)
