@@ -264,6 +264,9 @@ def _decode(data: bytes, encoding: str, display: str, errors: list[RawError]) ->
         return None
 
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
 def _detect_encoding(data: bytes) -> str:
     """UTF-8 (with or without BOM) unless its first non-ASCII line is not UTF-8 but is GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -285,7 +288,6 @@ def _detect_encoding(data: bytes) -> str:
             return "utf-8-sig"
 
 
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
 # Let the csv module read oversized cells, so the contract names their row and column.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
 
