@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.bench_graph import sample_frames
 from ieo.network import kernels
 from ieo.network.graph import build_value_network
-from ieo.network.tables import NetworkOptions
+from ieo.network.tables import NetworkOptions, largest_component
 from ieo.settings import PROJECT_ROOT
 
 
@@ -43,8 +43,7 @@ def main() -> None:
     parser.add_argument("--cache", default=os.environ.get("IEO_BENCH_CACHE", "/tmp/ieo-bench-graph"))
     args = parser.parse_args()
     network = build_value_network(*sample_frames(Path(args.cache), args.scale))
-    projection = network.projection
-    largest = kernels.induced(projection, kernels.component_membership(kernels.to_igraph(projection)) == 0)[0]
+    largest = largest_component(network.projection)
     options = NetworkOptions()
     earlier = kernels_of(args.rev)
     sides = {"this checkout": kernels.average_path_length, args.rev: earlier.average_path_length}

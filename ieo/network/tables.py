@@ -64,10 +64,15 @@ def largest_component_path_length(largest: Projection, options: NetworkOptions) 
     )
 
 
+def largest_component(projection: Projection) -> Projection:
+    """The projection's largest connected component, where path lengths are measured."""
+    membership = kernels.component_membership(kernels.to_igraph(projection))
+    return kernels.induced(projection, membership == 0)[0]
+
+
 def path_length_of(projection: Projection, options: NetworkOptions) -> float:
     """The average path length of a projection's largest component."""
-    membership = kernels.component_membership(kernels.to_igraph(projection))
-    return largest_component_path_length(kernels.induced(projection, membership == 0)[0], options).value
+    return largest_component_path_length(largest_component(projection), options).value
 
 
 def network_statistics(network: ValueNetwork, name: str, options: NetworkOptions) -> pd.DataFrame:
