@@ -2,7 +2,8 @@
 
 The Python stages (value network, index, reconciliation, release) read and write through an ``Engine``
 and never name one: ``connect`` gives a connection with DuckDB's API on either engine, ``edition_rows``
-reads one edition in the published row order, ``replace_edition_tables`` writes one edition's rows.
+reads one edition in the published row order, ``query`` runs a query both engines accept,
+``replace_edition_tables`` writes one edition's rows.
 The raw layer's bookkeeping (loads, their audit, the current load) stays in the DuckDB warehouse and
 the lake whichever engine runs the models: Spark reads the current loads from the lake.
 """
@@ -55,6 +56,12 @@ class Engine:
 
             return edition_rows(con, relation, edition, order)
         return duckdb_warehouse.edition_rows(con, relation, edition, order)
+
+    def query(self, con, sql: str, params: list[object]) -> pd.DataFrame:
+        """The rows of a query written in the SQL both engines accept, as a frame."""
+        if self.name == SPARK:
+            return con.execute(sql, params).df()
+        return duckdb_warehouse.query_frame(con, sql, params)
 
     def read(self, relation: str, edition: int, order: str | None = "ALL") -> pd.DataFrame:
         with self.connect() as con:

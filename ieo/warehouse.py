@@ -14,12 +14,13 @@ import datetime as dt
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ieo import contract as c
 from ieo import lake as lake_files
@@ -276,7 +277,33 @@ def load_history(con: duckdb.DuckDBPyConnection, edition: int | None = None) -> 
 def edition_rows(con: duckdb.DuckDBPyConnection, table: str, edition: int, order: str | None = "ALL") -> pd.DataFrame:
     """One edition's rows of ``table``, without the edition column; ``order`` None keeps storage order."""
     order_by = f" ORDER BY {order}" if order else ""
-    return con.execute(f"SELECT * EXCLUDE (edition) FROM {table} WHERE edition = ?{order_by}", [edition]).df()
+    return query_frame(con, f"SELECT * EXCLUDE (edition) FROM {table} WHERE edition = ?{order_by}", [edition])
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    """The rows of ``sql`` as DuckDB's `.df()` gives them, each column converted through Arrow where Arrow gives
+    the same pandas column, and by DuckDB from the Arrow table where it does not (dates, decimals, booleans and
+    integers with a null, text without a value). DuckDB's own conversion builds a Python string per text cell:
+    the value network's 2.3 M nodes took 5.5 s, through Arrow 1.5 s."""
+    table = con.sql(sql, params=list(params)).to_arrow_table()
+    if len(set(table.column_names)) < table.num_columns:  # DuckDB renames repeated names its own way
+        return duckdb.from_arrow(table, connection=con).df()
+    alike = [i for i, column in enumerate(table.columns) if _arrow_converts_alike(column)]
+    if len(alike) == table.num_columns:
+        return table.to_pandas()
+    rest = [i for i in range(table.num_columns) if i not in alike]
+    parts = [table.select(alike).to_pandas(), duckdb.from_arrow(table.select(rest), connection=con).df()]
+    return pd.concat(parts, axis=1).iloc[:, [(alike + rest).index(i) for i in range(table.num_columns)]]
+
+
+def _arrow_converts_alike(column: pa.ChunkedArray) -> bool:
+    """Whether pyarrow's `to_pandas` gives this column the dtype and values DuckDB's `.df()` gives it."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column.null_count < len(column)  # DuckDB gives a column without a value the object dtype
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind):
+        return column.null_count == 0  # DuckDB gives pandas' nullable dtypes, Arrow object or float64
+    return pa.types.is_floating(kind) or (pa.types.is_timestamp(kind) and kind.tz is None)
 
 
 def replace_edition_tables(warehouse: Path, schema: str, edition: int, frames: dict[str, pd.DataFrame]) -> None:

@@ -43,6 +43,29 @@ def test_spark_results_get_the_dtypes_duckdb_gives_the_same_sql_types():
     assert list(complete.dtypes.astype(str)) == ["int32", "int64"]  # no nulls: plain numpy integers, as DuckDB
 
 
+COLUMN_KINDS = {  # every DuckDB type the warehouse holds, with and without nulls: name -> (SQL type, a value)
+    "text": ("VARCHAR", "'省 x'"), "flag": ("BOOLEAN", "true"), "small": ("INTEGER", "7"), "big": ("BIGINT", "9"),
+    "share": ("DOUBLE", "0.25"), "day": ("DATE", "DATE '2019-03-01'"), "amount": ("DECIMAL(18, 2)", "1.50"),
+    "total": ("HUGEINT", "12"), "at": ("TIMESTAMP", "TIMESTAMP '2020-01-02 03:04:05'"),
+}
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3])
+def test_query_frames_are_those_duckdb_gives_whichever_way_each_column_is_converted(rows):
+    from ieo.warehouse import query_frame
+
+    con = duckdb.connect()
+    columns = [f"CAST(CASE WHEN i % 2 = 0 THEN {value} END AS {kind}) AS {name}_with_nulls, "
+               f"CAST(NULL AS {kind}) AS {name}_empty, CAST({value} AS {kind}) AS {name}"
+               for name, (kind, value) in COLUMN_KINDS.items()]
+    for sql in (f"SELECT i, {', '.join(columns)} FROM range(?) t(i) ORDER BY i",
+                f"SELECT i, {', '.join(columns)}, 'a name twice' AS i FROM range(?) t(i) ORDER BY i"):
+        expected = con.execute(sql, [rows]).df()
+        got = query_frame(con, sql, [rows])
+        assert [str(d) for d in got.dtypes] == [str(d) for d in expected.dtypes]
+        pd.testing.assert_frame_equal(got, expected)
+
+
 def test_row_order_spells_out_all_columns_with_nulls_last_as_duckdb_sorts():
     assert _order_terms("ALL", ["a", "b"]) == "`a` NULLS LAST, `b` NULLS LAST"
     assert _order_terms("rank, province_code", ["x"]) == "rank NULLS LAST, province_code NULLS LAST"

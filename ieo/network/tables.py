@@ -302,10 +302,11 @@ def read_network_inputs(engine: Engine, edition: int) -> tuple[pd.DataFrame, pd.
     """The edition's nodes (intermediate.int_network_nodes) and relations (staging.stg_relations)."""
     with engine.connect() as con:
         nodes = engine.edition_rows(con, f"{names.INTERMEDIATE}.int_network_nodes", edition, order="org_id")
-        relations = con.execute(
+        relations = engine.query(
+            con,
             f"""SELECT relation_id, sample_id, counterpart_id, relation_type,
                       coalesce(year(occurred_on), edition) = edition AS in_edition_year
                FROM {names.STAGING}.stg_relations WHERE edition = ? ORDER BY relation_id""",
             [edition],
-        ).df()
+        )
     return nodes, relations
