@@ -172,6 +172,17 @@ def build_suite(table: c.Table, edition: int) -> gx.ExpectationSuite:
     return suite
 
 
+def _raised(exception_info: dict) -> str | None:
+    """The message of an error GX caught while running an expectation, in either form it reports one: the
+    expectation's own, or one entry per metric (a failed metric query), which would otherwise pass for an
+    expectation that failed on no row."""
+    reports = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    for report in reports:
+        if isinstance(report, dict) and report.get("raised_exception"):
+            return str(report.get("exception_message") or "no message")
+    return None
+
+
 def findings(table: c.Table, file: str, result) -> SuiteOutcome:
     """Turn a GX validation result into failed expectations (count, sample of bad values) and row errors."""
     outcome = SuiteOutcome(table.name, file, bool(result.success), len(result.results))
@@ -182,8 +193,9 @@ def findings(table: c.Table, file: str, result) -> SuiteOutcome:
         meta = config.meta or {}
         column = meta.get(REPORTED_COLUMN) or config.kwargs.get("column")
         rule = meta.get(RULE, config.type)
-        if item.exception_info.get("raised_exception"):
-            raise RuntimeError(f"{file}: expectation {config.type} on {column} could not run: {item.exception_info['exception_message']}")
+        message = _raised(item.exception_info)
+        if message is not None:
+            raise RuntimeError(f"{file}: expectation {config.type} on {column} could not run: {message}")
         unexpected = sorted(item.result.get("unexpected_index_list") or [], key=lambda hit: hit[SOURCE_ROW])
         outcome.failed.append(
             {

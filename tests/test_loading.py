@@ -187,3 +187,24 @@ def test_the_load_records_the_engine_auto_picked(small_sample, tmp_path, monkeyp
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("select engine, status from raw._loads where load_id = ?", [load.load_id]).fetchall() == [
             (engine, "passed")]
+        # the DuckDB engine's scratch tables are gone with the validation
+        assert not con.execute("select 1 from duckdb_tables() where schema_name like '_validating%'").fetchall()
+
+
+def test_a_validation_query_that_fails_is_an_error_not_a_failed_expectation(small_sample, tmp_path, monkeypatch):
+    """GX reports a failed metric query per metric, not as the expectation's own error; an expectation that could
+    not run must not pass for one that failed on no row."""
+    from checks.engines import DuckDBEngine
+    from ieo.warehouse import transaction
+
+    written = DuckDBEngine.batch
+
+    def batch_then_lose_the_rows(self, table):
+        found = written(self, table)
+        with transaction(self.warehouse) as con:
+            con.execute(f"DROP TABLE {self.scratch}.{table.name}")
+        return found
+
+    monkeypatch.setattr(DuckDBEngine, "batch", batch_then_lose_the_rows)
+    with pytest.raises(RuntimeError, match=r"could not run: .*Catalog Error"):
+        load_edition(small_sample, tmp_path / "w.duckdb", EDITION, engine="duckdb")
