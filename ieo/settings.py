@@ -27,13 +27,12 @@ ENGINES = (DUCKDB, SPARK)
 DEFAULT_ENGINE = DUCKDB
 # Where the contract's suites run (IEO_VALIDATION_ENGINE): on the reader's frames in pandas, or on the written load
 # in DuckDB; "auto" (the default) picks by the edition's rows. Measured (benchmarks/bench_validation.py, medians):
-# pandas 1.79 s against DuckDB 2.71 s at 60 k rows, 4.31 against 6.14 s at 0.6 M; at 6.0 M rows (scale 100) DuckDB
-# 31.5 s and 3.44 GiB at the load's peak against 41.4 s and 4.29 GiB. Straight lines through the last two
-# figures of each cross near 1.4 M rows.
+# pandas 1.67 s against DuckDB 2.25 s at 60 k rows, 3.94 against 3.25 s at 0.6 M; at 6.0 M rows (scale 100) DuckDB
+# 16.4 s against pandas' 41.4 s, and lighter. Straight lines through the first two figures of each cross near 0.3 M.
 VALIDATION_ENGINES = ("duckdb", "pandas")
 AUTO_VALIDATION = "auto"
 DEFAULT_VALIDATION_ENGINE = AUTO_VALIDATION
-DUCKDB_VALIDATION_FROM_ROWS = 1_500_000
+DUCKDB_VALIDATION_FROM_ROWS = 300_000
 
 # Path settings: name -> (environment variable, default relative to the project root).
 PATH_SETTINGS: dict[str, tuple[str, str]] = {
