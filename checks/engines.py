@@ -24,6 +24,7 @@ from ieo.reference import taxonomy_lookup
 from ieo.warehouse import LOADS_SCHEMA, transaction
 
 DOCS_SITE = "load"
+SCRATCH_SCHEMA_PREFIX = "_validating_"  # + the load id: the DuckDB engine's scratch tables, dropped after
 
 
 def gx_context(docs_dir: Path | None = None):
@@ -119,7 +120,7 @@ class DuckDBEngine:
     def __init__(self, context, warehouse: Path, load_id: str):
         self.source = context.data_sources.add_sql("warehouse", connection_string=duckdb_url(warehouse))
         self.warehouse, self.load_id = warehouse, load_id
-        self.scratch = "_validating_" + re.sub(r"\W", "_", load_id)  # a schema per load: loads never share one
+        self.scratch = SCRATCH_SCHEMA_PREFIX + re.sub(r"\W", "_", load_id)  # one per load: loads never share it
 
     def batch(self, table: c.Table):
         with transaction(self.warehouse) as con:

@@ -181,6 +181,7 @@ def test_the_encoding_is_judged_on_the_first_line_that_is_not_ascii():
 @pytest.mark.parametrize("threshold, engine", [(10**9, "pandas"), (0, "duckdb")])
 def test_the_load_records_the_engine_auto_picked(small_sample, tmp_path, monkeypatch, threshold, engine):
     import ieo.settings
+    from checks.engines import SCRATCH_SCHEMA_PREFIX  # imports Great Expectations
 
     monkeypatch.setattr(ieo.settings, "DUCKDB_VALIDATION_FROM_ROWS", threshold)
     load = load_edition(small_sample, tmp_path / "w.duckdb", EDITION)
@@ -188,7 +189,8 @@ def test_the_load_records_the_engine_auto_picked(small_sample, tmp_path, monkeyp
         assert con.execute("select engine, status from raw._loads where load_id = ?", [load.load_id]).fetchall() == [
             (engine, "passed")]
         # the DuckDB engine's scratch tables are gone with the validation
-        assert not con.execute("select 1 from duckdb_tables() where schema_name like '_validating%'").fetchall()
+        assert not [schema for (schema,) in con.execute("select schema_name from duckdb_schemas()").fetchall()
+                    if schema.startswith(SCRATCH_SCHEMA_PREFIX)]
 
 
 def test_a_validation_query_that_fails_is_an_error_not_a_failed_expectation(small_sample, tmp_path, monkeypatch):
