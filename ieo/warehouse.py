@@ -293,7 +293,7 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[objec
         return table.to_pandas()
     rest = [i for i in range(table.num_columns) if i not in alike]
     parts = [table.select(alike).to_pandas(), duckdb.from_arrow(table.select(rest), connection=con).df()]
-    return pd.concat(parts, axis=1).iloc[:, [(alike + rest).index(i) for i in range(table.num_columns)]]
+    return pd.concat(parts, axis=1)[table.column_names]  # the names are distinct here
 
 
 def _arrow_converts_alike(column: pa.ChunkedArray) -> bool:
