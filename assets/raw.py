@@ -6,22 +6,25 @@ the failed expectations. The tables are materialized together by one multi-asset
 """
 
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 
 from checks.outcome import SuiteOutcome
-from checks.raw_load import load_edition
+from checks.raw_load import load_edition, load_fingerprint
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER
+from glue.results import OWNER, latest_check_record
+from glue.tags import RELOAD_RAW_TAG
 from ieo import contract as c
 from ieo import names
 from ieo.raw_reader import ContractViolation
 from ieo.reference import TAXONOMIES
-from ieo.warehouse import sql_type
+from ieo.warehouse import current_load_id, sql_type
 
 CONTRACT_CHECK = "contract_suite"
+LOAD_FINGERPRINT = "load_fingerprint"  # materialization metadata: checks.raw_load.load_fingerprint of the load
 ERRORS_IN_FAILURE = 20  # errors the step's failure description lists; the metadata table holds up to 200
 RAW_KEYS = {table.name: dg.AssetKey([names.RAW, table.name]) for table in c.CONTRACT}
 # The seeds the reader and the suites read (from their files): accepted provinces, countries and taxonomies.
@@ -105,8 +108,27 @@ def _error_table(exc: ContractViolation, limit: int = 200) -> str:
 )
 def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
                        warehouse_writer: WarehouseWriter):
-    """Write, audit and publish one edition's raw files: all tables become current together, or none."""
+    """Write, audit and publish one edition's raw files: all tables become current together, or none.
+
+    When nothing the load depends on changed since the warehouse's current load (``load_fingerprint``: the files,
+    the reference seeds, the code and the libraries), that load stands and its check results are reported with
+    the run they came from, as the seeds' are; the run tag RELOAD_RAW_TAG (`ieo run --reload-raw`) loads anyway.
+    """
     edition = int(context.partition_key)
+    fingerprint = load_fingerprint(settings.raw_path, edition, settings.validation)
+    recorded = recorded_loads(context.instance, context.partition_key)
+    checks = {table: latest_check_record(context.instance, dg.AssetCheckKey(key, CONTRACT_CHECK), context.partition_key)
+              for table, key in RAW_KEYS.items()}
+    current = current_load_id(settings.warehouse_path, edition)
+    reason = reload_reason(
+        context.run.tags.get(RELOAD_RAW_TAG) == "true", fingerprint, current,
+        {table: _load_and_fingerprint(record) for table, record in recorded.items()},
+        all(record is not None and record.status.value == "SUCCEEDED" for record in checks.values()))
+    if reason is None:
+        context.log.info(f"edition {edition}: nothing its load depends on changed since load {current}; not reloaded")
+        yield from carried_load(recorded, checks)
+        return
+    context.log.info(f"loading edition {edition}: {reason}")
     try:
         load = load_edition(
             settings.raw_path,
@@ -134,6 +156,8 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
                 "edition": edition,
                 "load_id": load.load_id,
                 "replaced_load_id": load.replaced_load_id or "none",
+                "reloaded": True,
+                LOAD_FINGERPRINT: fingerprint,
                 "source_path": dg.MetadataValue.path(str(raw.path)),
                 "source_sha256": raw.sha256,
                 "source_format": raw.path.suffix.lstrip("."),
@@ -143,3 +167,59 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
             },
         )
         yield _check_result(table.name, load.outcomes[table.name], load.load_id, load.data_docs)
+
+
+def reload_reason(forced: bool, fingerprint: str, current: str | None,
+                  recorded: dict[str, tuple[str, str] | None], checks_passed: bool) -> str | None:
+    """Why the edition's raw files must be loaded again, or None when the warehouse's current load was made from
+    inputs with this ``fingerprint`` (``recorded``: each table's last materialization's load id and fingerprint)
+    and the instance holds that load's passing contract checks."""
+    if forced:
+        return "the run asks for it"
+    if current is None:
+        return "the warehouse has no current load of the edition"
+    if any(found is None for found in recorded.values()):
+        return "this Dagster instance has recorded no load of some of its tables"
+    loads = {found[0] for found in recorded.values() if found}
+    if loads != {current}:
+        return f"the warehouse's current load ({current}) is not the one this Dagster instance recorded last"
+    if {found[1] for found in recorded.values() if found} != {fingerprint}:
+        return f"its files, the reference seeds or the code that reads and checks them changed since load {current}"
+    if not checks_passed:
+        return f"this Dagster instance has no passing contract checks of load {current}"
+    return None
+
+
+def recorded_loads(instance: dg.DagsterInstance, partition: str) -> dict[str, dg.EventLogRecord | None]:
+    """Each raw table's latest materialization of the edition, if any."""
+    found = {}
+    for table, key in RAW_KEYS.items():
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
+        found[table] = records[0] if records else None
+    return found
+
+
+def _load_and_fingerprint(record: dg.EventLogRecord | None) -> tuple[str, str] | None:
+    if record is None or record.asset_materialization is None:
+        return None
+    metadata = record.asset_materialization.metadata
+    return str(_value(metadata.get("load_id"))), str(_value(metadata.get(LOAD_FINGERPRINT)))
+
+
+def _value(entry: dg.MetadataValue | None) -> object:
+    return None if entry is None else entry.value
+
+
+def carried_load(recorded: dict[str, dg.EventLogRecord], checks: dict) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """The current load's materializations and contract checks again, as last recorded, each naming the run that
+    loaded or checked it (kept when carried again)."""
+    for table in c.CONTRACT:
+        record = recorded[table.name]
+        yield dg.MaterializeResult(asset_key=RAW_KEYS[table.name], metadata={
+            "carried_from_run": record.run_id, **record.asset_materialization.metadata, "reloaded": False})
+        check = checks[table.name]
+        evaluation = check.event.dagster_event.event_specific_data
+        yield dg.AssetCheckResult(asset_key=RAW_KEYS[table.name], check_name=CONTRACT_CHECK, passed=True,
+                                  severity=dg.AssetCheckSeverity.ERROR,
+                                  metadata={"carried_from_run": check.run_id, **evaluation.metadata})

@@ -256,6 +256,20 @@ def current_load_files(con: duckdb.DuckDBPyConnection, edition: int) -> pd.DataF
     ).df()
 
 
+def current_load_id(warehouse: Path, edition: int) -> str | None:
+    """The edition's current load, or None when the warehouse has none (or does not exist yet)."""
+    if not Path(warehouse).exists():
+        return None
+    con = connect(warehouse)
+    try:
+        registered = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                                 [RAW_SCHEMA, CURRENT_TABLE.split(".")[1]]).fetchone()[0]
+        found = con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchone() if registered else None
+    finally:
+        con.close()
+    return found[0] if found else None
+
+
 def load_record(con: duckdb.DuckDBPyConnection, load_id: str) -> dict:
     """One load's row of ``raw._loads`` as a dict (empty if there is no such load)."""
     found = con.execute(f"SELECT * FROM {LOADS_TABLE} WHERE load_id = ?", [load_id]).df()

@@ -210,3 +210,44 @@ def test_a_validation_query_that_fails_is_an_error_not_a_failed_expectation(smal
     monkeypatch.setattr(DuckDBEngine, "batch", batch_then_lose_the_rows)
     with pytest.raises(RuntimeError, match=r"could not run: .*Catalog Error"):
         load_edition(small_sample, tmp_path / "w.duckdb", EDITION, engine="duckdb")
+
+
+@pytest.mark.unit
+def test_the_load_fingerprint_follows_the_code_a_load_runs_and_nothing_else(tmp_path, monkeypatch):
+    """Found by reading the sources: imports inside functions count, modules the load never reaches do not."""
+    import shutil
+
+    import checks.raw_load as raw_load
+    from ieo.settings import PROJECT_ROOT
+
+    found = raw_load.module_sources("checks.raw_load")
+    assert {"checks.suites", "checks.engines", "ieo.raw_reader", "ieo.contract", "ieo.cells", "ieo", "checks"} <= set(found)
+    assert not {name for name in found if name.startswith(("ieo.index", "ieo.network", "ieo.report", "assets"))}
+    root = tmp_path / "project"
+    for package in raw_load.PROJECT_PACKAGES:
+        shutil.copytree(PROJECT_ROOT / package, root / package, ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+    monkeypatch.setattr(raw_load, "PROJECT_ROOT", root)
+    raw = tmp_path / "raw"
+    (raw / str(EDITION)).mkdir(parents=True)
+    (raw / str(EDITION) / "policies.csv").write_text("policy_id\n1\n", encoding="utf-8")
+
+    def fingerprint(engine="auto"):
+        return raw_load.load_fingerprint(raw, EDITION, engine)
+
+    first = fingerprint()
+    assert fingerprint() == first
+    (root / "ieo" / "index" / "weights.py").write_text("# not read by a load\n", encoding="utf-8")
+    assert fingerprint() == first
+    suites = root / "checks" / "suites.py"
+    suites.write_text(suites.read_text(encoding="utf-8") + "\n# a changed rule\n", encoding="utf-8")
+    changed_code = fingerprint()
+    assert changed_code != first
+    (raw / str(EDITION) / "policies.csv").write_text("policy_id\n2\n", encoding="utf-8")
+    changed_file = fingerprint()
+    assert changed_file != changed_code
+    (raw / str(EDITION) / "encodings.yml").write_text("policies.csv: gb18030\n", encoding="utf-8")
+    declared = fingerprint()
+    assert declared != changed_file
+    assert fingerprint("duckdb") != fingerprint("pandas")
+    monkeypatch.setattr(raw_load, "seeds_fingerprint", lambda: "other reference seeds")
+    assert fingerprint() != declared

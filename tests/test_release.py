@@ -108,6 +108,51 @@ def test_a_second_run_reproduces_the_release_byte_for_byte(released):
     # the report differs only in the paragraphs naming the run
     reports = [RUN_SPECIFIC.sub(b"", x["report.html"]) for x in (before, after)]
     assert reports[0] == reports[1] and reports[0] != before["report.html"]
+    # nothing the raw load depends on changed, so the warehouse's current load stood, checks and all
+    loads, checks = raw_records(released["home"])
+    assert {m["reloaded"] for m in loads.values()} == {False}
+    assert {m["load_id"] for m in loads.values()} == {current_load(released["warehouse"])}
+    assert {m["carried_from_run"] for m in loads.values()} == {current_load(released["warehouse"])}
+    assert all(passed and metadata["carried_from_run"] != run for passed, metadata, run in checks.values())
+
+
+def test_reload_raw_loads_unchanged_files_again_and_publishes_the_same_bytes(released):
+    before = tree_bytes(released["publish"] / "2019")
+    kept = current_load(released["warehouse"])
+    assert run_edition(released, "--reload-raw") == 0
+    loads, checks = raw_records(released["home"])
+    new = current_load(released["warehouse"])
+    assert new != kept and {m["load_id"] for m in loads.values()} == {new}
+    assert {m["reloaded"] for m in loads.values()} == {True} and not any("carried_from_run" in m for m in loads.values())
+    assert all(passed and "carried_from_run" not in metadata for passed, metadata, _run in checks.values())
+    after = tree_bytes(released["publish"] / "2019")
+    assert {k for k in before if before[k] != after[k]} <= {"manifest.json", "report.html", "lineage.json", "lineage.html"}
+
+
+def raw_records(home) -> tuple[dict[str, dict], dict[str, tuple[bool, dict, str]]]:
+    """Each raw table's latest materialization of edition 2019 (its metadata), and its contract check's latest
+    result (passed, metadata, run), as the Dagster instance recorded them."""
+    import dagster as dg
+
+    loads, checks = {}, {}
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        for table in CONTRACT:
+            key = dg.AssetKey([names.RAW, table.name])
+            record = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, asset_partitions=["2019"]), limit=1).records[0]
+            loads[table.name] = {k: v.value for k, v in record.asset_materialization.metadata.items()}
+            evaluation = instance.event_log_storage.get_asset_check_execution_history(
+                dg.AssetCheckKey(key, "contract_suite"), limit=1)[0].event.dagster_event.event_specific_data
+            checks[table.name] = (evaluation.passed, {k: v.value for k, v in evaluation.metadata.items()},
+                                  record.run_id)
+    return loads, checks
+
+
+def current_load(warehouse) -> str:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select load_id from raw._current where edition = 2019").fetchone()[0]
 
 
 def test_at_scale_10_a_second_run_reproduces_every_data_file_and_the_lineage(dbt_manifest, tmp_path):
