@@ -21,7 +21,7 @@ from glue.dbt import (
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
 from glue.results import engine_metadata, latest_check_record
-from glue.tags import RESEED_TAG
+from glue.tags import PARTITION_TAG, RESEED_TAG
 from ieo import names
 from ieo.engine import Engine, model_schemas
 from ieo.lineage import cached_column_lineage
@@ -62,8 +62,11 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, sett
         return
     context.log.info(f"loading the reference data: {reason}")
     # `build` loads the seeds and runs their tests; --full-refresh recreates a seed whose columns changed.
-    # cautious: only the seeds' own tests, not the models' relationship tests that point at them.
-    args = ["build", "--full-refresh", "--indirect-selection", "cautious", *dbt_target_args(settings.table_engine)]
+    # cautious: only the seeds' own tests, not the models' relationship tests that point at them. In an edition's
+    # run the seeds take the edition's vars too (they do not read it), so the models' build reuses this parse.
+    edition = context.run.tags.get(PARTITION_TAG)
+    args = ["build", "--full-refresh", "--indirect-selection", "cautious",
+            *dbt_target_args(settings.table_engine, int(edition) if edition else None)]
     invocation = invoke(dbt, args, context)
     try:
         yield from invocation.stream()

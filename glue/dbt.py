@@ -93,11 +93,17 @@ PARTIAL_PARSE = "partial_parse.msgpack"  # where dbt saves its parse, in a comma
 SAVED_PARSES = TARGET_DIR / "saved_parses"
 
 
+PARSE_ARGS = ("--vars", "--target")  # the options dbt's saved parse depends on (with its files and version)
+
+
 def saved_parse(args: Sequence[str]) -> Path:
-    """Where the parse of one dbt command line is kept. dbt parses the whole project again whenever a command's
-    --vars differ from those of the parse it finds, and the edition and the warehouse are vars, so the one parse
-    `ieo prepare` leaves would never serve: each distinct command line keeps its own."""
-    return SAVED_PARSES / f"{hashlib.sha256(chr(0).join(args).encode()).hexdigest()[:16]}.msgpack"
+    """Where the parse of dbt commands with these --vars and --target is kept. dbt parses the whole project again
+    whenever a command's vars or target differ from those of the parse it finds, and the edition and the warehouse
+    are vars, so the one parse `ieo prepare` leaves would never serve: each combination keeps its own. The
+    subcommand and its selection do not enter dbt's check, so the seeds' build and the models' build of one
+    edition run share one parse."""
+    relevant = [f"{arg}={args[i + 1]}" for i, arg in enumerate(args[:-1]) if arg in PARSE_ARGS]
+    return SAVED_PARSES / f"{hashlib.sha256(chr(0).join(relevant).encode()).hexdigest()[:16]}.msgpack"
 
 
 KEPT_BUILDS = 20  # per dbt step, the newest target folders kept (each build's dbt.log, run_results.json, SQL)

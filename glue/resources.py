@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
+from glue.tags import PARTITION_TAG
 from ieo.engine import Engine
 from ieo.settings import (
     DEFAULT_ENGINE,
@@ -107,7 +108,7 @@ class WarehouseWriter(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         run = context.dagster_run
-        what = f"{run.job_name}" + (f" {run.tags['dagster/partition']}" if run and "dagster/partition" in run.tags else "")
+        what = f"{run.job_name}" + (f" {run.tags[PARTITION_TAG]}" if run and PARTITION_TAG in run.tags else "")
         holder = Holder.this_process(context.run_id or "no run", what if run else "a step")
 
         def notice(message: str) -> None:

@@ -108,8 +108,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with run_progress(expected_outputs(definitions)):
             results = execute(
                 definitions, instance, plan(editions, reseed=args.reseed),
-                tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags(),
-                      **({RELOAD_RAW_TAG: "true"} if args.reload_raw else {})},
+                tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags(), RELOAD_RAW_TAG: str(args.reload_raw).lower()},
                 run_config={"loggers": {"progress": {}}},
                 on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
                 on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
@@ -351,10 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--weights", help="index weights: report (default), ahp, entropy, or a CSV laid out like the seed")
     run.add_argument("--normalisation", choices=["minmax", "zscore", "rank"], help="index normalisation (default minmax)")
     run.add_argument("--aggregation", choices=["arithmetic", "geometric"], help="index aggregation (default arithmetic)")
-    run.add_argument("--reseed", action="store_true",
-                     help="reload the reference data first even when its files are unchanged")
-    run.add_argument("--reload-raw", dest="reload_raw", action="store_true",
-                     help="load each edition's raw files again even when nothing their load depends on changed")
+    run.add_argument("--reseed", action="store_true", help="reload the reference data first even when its files are unchanged")
+    run.add_argument("--reload-raw", action="store_true", help="load the raw files again even if nothing their load depends on changed")
     run.add_argument("--release-kind", dest="release_kind", choices=["final", "provisional"], default="final",
                      help="publish as final (default) or provisional; a provisional release never replaces a final one")
     run.add_argument("--engine", choices=list(ENGINES),

@@ -5,11 +5,13 @@ import os
 from glue.dbt import BUSY_SECONDS, prune_builds, saved_parse
 
 
-def test_each_distinct_dbt_command_line_has_its_own_saved_parse():
+def test_each_distinct_vars_and_target_have_their_own_saved_parse_whatever_the_command():
     first = ["build", "--vars", '{"warehouse": "/a/w.duckdb", "edition": 2019}']
     assert saved_parse(first) == saved_parse(list(first))
+    assert saved_parse(first) == saved_parse(["build", "--full-refresh", "--indirect-selection", "cautious", *first[1:]])
     assert saved_parse(first) != saved_parse(["build", "--vars", '{"warehouse": "/a/w.duckdb", "edition": 2018}'])
     assert saved_parse(first) != saved_parse(["build", "--vars", '{"warehouse": "/b/w.duckdb", "edition": 2019}'])
+    assert saved_parse(first) != saved_parse(["build", "--target", "spark", *first[1:]])
 
 
 def test_a_dbt_steps_old_build_folders_are_pruned_beyond_the_newest_kept_but_never_a_busy_one(tmp_path):

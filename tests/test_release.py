@@ -116,6 +116,20 @@ def test_a_second_run_reproduces_the_release_byte_for_byte(released):
     assert all(passed and metadata["carried_from_run"] != run for passed, metadata, run in checks.values())
 
 
+def test_an_editions_first_run_parses_the_dbt_project_once(released):
+    """The seeds' build takes the edition's dbt vars, so the models' build of the same run starts from its parse."""
+    import dagster as dg
+
+    from glue.dbt import TARGET_DIR
+
+    with dg.DagsterInstance.from_config(str(released["home"])) as instance:
+        first = instance.get_run_records(ascending=True, limit=1)[0].dagster_run.run_id
+    logs = {step: (folder / "dbt.log").read_text(encoding="utf-8")
+            for step in ("reference_seeds", "survey_models") for folder in TARGET_DIR.glob(f"{step}-{first[:8]}-*")}
+    assert "UnableToPartialParse" in logs["reference_seeds"]  # a new warehouse: its vars were never parsed
+    assert "UnableToPartialParse" not in logs["survey_models"] and "PartialParsingEnabled" in logs["survey_models"]
+
+
 def test_reload_raw_loads_unchanged_files_again_and_publishes_the_same_bytes(released):
     before = tree_bytes(released["publish"] / "2019")
     kept = current_load(released["warehouse"])
