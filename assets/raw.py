@@ -19,6 +19,7 @@ from glue.results import OWNER, latest_check_record
 from glue.tags import RELOAD_RAW_TAG
 from ieo import contract as c
 from ieo import names
+from ieo.lake import REGISTRY_NAMES, load_file, registry_file
 from ieo.raw_reader import ContractViolation
 from ieo.reference import TAXONOMIES
 from ieo.warehouse import current_load_id, sql_type
@@ -123,7 +124,8 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
     reason = reload_reason(
         context.run.tags.get(RELOAD_RAW_TAG) == "true", fingerprint, current,
         {table: _load_and_fingerprint(record) for table, record in recorded.items()},
-        all(record is not None and record.status.value == "SUCCEEDED" for record in checks.values()))
+        all(record is not None and record.status.value == "SUCCEEDED" for record in checks.values()),
+        current is not None and lake_holds(settings.table_engine.lake, edition, current))
     if reason is None:
         context.log.info(f"edition {edition}: nothing its load depends on changed since load {current}; not reloaded")
         yield from carried_load(recorded, checks)
@@ -170,10 +172,11 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
 
 
 def reload_reason(forced: bool, fingerprint: str, current: str | None,
-                  recorded: dict[str, tuple[str, str] | None], checks_passed: bool) -> str | None:
+                  recorded: dict[str, tuple[str, str] | None], checks_passed: bool, lake_whole: bool) -> str | None:
     """Why the edition's raw files must be loaded again, or None when the warehouse's current load was made from
-    inputs with this ``fingerprint`` (``recorded``: each table's last materialization's load id and fingerprint)
-    and the instance holds that load's passing contract checks."""
+    inputs with this ``fingerprint`` (``recorded``: each table's last materialization's load id and fingerprint),
+    the instance holds that load's passing contract checks and the lake still holds its files (the raw views and
+    Spark read them there; a load writes them again)."""
     if forced:
         return "the run asks for it"
     if current is None:
@@ -187,7 +190,15 @@ def reload_reason(forced: bool, fingerprint: str, current: str | None,
         return f"its files, the reference seeds or the code that reads and checks them changed since load {current}"
     if not checks_passed:
         return f"this Dagster instance has no passing contract checks of load {current}"
+    if not lake_whole:
+        return f"the lake lacks some of the files of load {current}"
     return None
+
+
+def lake_holds(lake: Path, edition: int, load_id: str) -> bool:
+    """Whether the lake holds every table of the load and the registry of loads."""
+    return (all(load_file(lake, table.name, edition, load_id).exists() for table in c.CONTRACT)
+            and all(registry_file(lake, name).exists() for name in REGISTRY_NAMES))
 
 
 def recorded_loads(instance: dg.DagsterInstance, partition: str) -> dict[str, dg.EventLogRecord | None]:

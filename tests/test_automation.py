@@ -173,12 +173,13 @@ def test_the_raw_files_are_loaded_again_only_when_needed():
     from assets.raw import reload_reason
 
     both = {"enterprises": ("L1", "fp"), "relations": ("L1", "fp")}
-    assert reload_reason(False, "fp", "L1", both, True) is None
-    assert reload_reason(True, "fp", "L1", both, True) == "the run asks for it"
-    assert reload_reason(False, "fp", None, both, True) == "the warehouse has no current load of the edition"
-    assert "recorded no load" in reload_reason(False, "fp", "L1", {**both, "relations": None}, True)
-    assert "(L2) is not the one" in reload_reason(False, "fp", "L2", both, True)
-    assert "(L1) is not the one" in reload_reason(False, "fp", "L1", {**both, "relations": ("L0", "fp")}, True)
-    assert "changed since load L1" in reload_reason(False, "new", "L1", both, True)
-    assert "changed since load L1" in reload_reason(False, "fp", "L1", {**both, "relations": ("L1", "old")}, True)
-    assert "no passing contract checks of load L1" in reload_reason(False, "fp", "L1", both, False)
+    assert reload_reason(False, "fp", "L1", both, True, True) is None
+    assert reload_reason(True, "fp", "L1", both, True, True) == "the run asks for it"
+    assert reload_reason(False, "fp", None, both, True, True) == "the warehouse has no current load of the edition"
+    assert "recorded no load" in reload_reason(False, "fp", "L1", {**both, "relations": None}, True, True)
+    assert "(L2) is not the one" in reload_reason(False, "fp", "L2", both, True, True)
+    assert "(L1) is not the one" in reload_reason(False, "fp", "L1", {**both, "relations": ("L0", "fp")}, True, True)
+    assert "changed since load L1" in reload_reason(False, "new", "L1", both, True, True)
+    assert "changed since load L1" in reload_reason(False, "fp", "L1", {**both, "relations": ("L1", "old")}, True, True)
+    assert "no passing contract checks of load L1" in reload_reason(False, "fp", "L1", both, False, True)
+    assert "lake lacks some of the files of load L1" in reload_reason(False, "fp", "L1", both, True, False)

@@ -143,6 +143,19 @@ def test_reload_raw_loads_unchanged_files_again_and_publishes_the_same_bytes(rel
     assert {k for k in before if before[k] != after[k]} <= {"manifest.json", "report.html", "lineage.json", "lineage.html"}
 
 
+def test_a_current_load_missing_from_the_lake_is_loaded_again(released):
+    """The raw views read the lake: a run repairs a lake that lost the current load's files, as it did before loads
+    were kept when unchanged."""
+    from ieo.lake import load_file
+    from ieo.settings import default_lake
+
+    kept = current_load(released["warehouse"])
+    load_file(default_lake(released["warehouse"]), "relations", 2019, kept).unlink()
+    assert run_edition(released) == 0
+    loads, _checks = raw_records(released["home"])
+    assert {m["reloaded"] for m in loads.values()} == {True} and current_load(released["warehouse"]) != kept
+
+
 def raw_records(home) -> tuple[dict[str, dict], dict[str, tuple[bool, dict, str]]]:
     """Each raw table's latest materialization of edition 2019 (its metadata), and its contract check's latest
     result (passed, metadata, run), as the Dagster instance recorded them."""
