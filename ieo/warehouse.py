@@ -262,12 +262,18 @@ def current_load_id(warehouse: Path, edition: int) -> str | None:
         return None
     con = connect(warehouse)
     try:
-        registered = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                                 [RAW_SCHEMA, CURRENT_TABLE.split(".")[1]]).fetchone()[0]
-        found = con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchone() if registered else None
+        found = (con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchone()
+                 if _has_table(con, CURRENT_TABLE) else None)
     finally:
         con.close()
     return found[0] if found else None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether ``schema.table`` exists (a warehouse may predate the bookkeeping table asked for)."""
+    schema, name = qualified.split(".")
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                       [schema, name]).fetchone()[0] > 0
 
 
 def load_record(con: duckdb.DuckDBPyConnection, load_id: str) -> dict:
@@ -358,9 +364,7 @@ def seeded_fingerprint(warehouse: Path) -> str | None:
         return None
     con = connect(warehouse)
     try:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                            [names.REFERENCE, SEEDED_TABLE.split(".")[1]]).fetchone()[0]
-        return con.execute(f"SELECT fingerprint FROM {SEEDED_TABLE}").fetchone()[0] if found else None
+        return con.execute(f"SELECT fingerprint FROM {SEEDED_TABLE}").fetchone()[0] if _has_table(con, SEEDED_TABLE) else None
     finally:
         con.close()
 
