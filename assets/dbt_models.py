@@ -20,7 +20,7 @@ from glue.dbt import (
 )
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import engine_metadata, latest_check_record
+from glue.results import CARRIED_FROM_RUN, RELOADED, engine_metadata, latest_check_record
 from glue.tags import PARTITION_TAG, RESEED_TAG
 from ieo import names
 from ieo.engine import Engine, model_schemas
@@ -54,11 +54,11 @@ def reference_seeds(context: dg.AssetExecutionContext, dbt: DbtCliResource, sett
     if reason is None:
         context.log.info(f"reference data unchanged (seeds {fingerprint[:12]}); not reloaded")
         for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
-            yield dg.MaterializeResult(asset_key=key, metadata={"reloaded": False, "seeds_fingerprint": fingerprint})
+            yield dg.MaterializeResult(asset_key=key, metadata={RELOADED: False, "seeds_fingerprint": fingerprint})
         # The seeds are byte for byte those their tests passed on, so those results stand; they say where from.
         for key, record in sorted(earlier.items(), key=lambda item: (item[0].asset_key.to_user_string(), item[0].name)):
             yield dg.AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=True,
-                                      metadata={"carried_from_run": record.run_id, "seeds_fingerprint": fingerprint})
+                                      metadata={CARRIED_FROM_RUN: record.run_id, "seeds_fingerprint": fingerprint})
         return
     context.log.info(f"loading the reference data: {reason}")
     # `build` loads the seeds and runs their tests; --full-refresh recreates a seed whose columns changed.

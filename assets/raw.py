@@ -15,7 +15,7 @@ from checks.outcome import SuiteOutcome
 from checks.raw_load import load_edition, load_fingerprint
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import OWNER, latest_check_record
+from glue.results import CARRIED_FROM_RUN, OWNER, RELOADED, latest_check_record
 from glue.tags import RELOAD_RAW_TAG
 from ieo import contract as c
 from ieo import names
@@ -158,7 +158,7 @@ def raw_survey_edition(context: dg.AssetExecutionContext, settings: IeoSettings,
                 "edition": edition,
                 "load_id": load.load_id,
                 "replaced_load_id": load.replaced_load_id or "none",
-                "reloaded": True,
+                RELOADED: True,
                 LOAD_FINGERPRINT: fingerprint,
                 "source_path": dg.MetadataValue.path(str(raw.path)),
                 "source_sha256": raw.sha256,
@@ -228,9 +228,9 @@ def carried_load(recorded: dict[str, dg.EventLogRecord], checks: dict) -> Iterat
     for table in c.CONTRACT:
         record = recorded[table.name]
         yield dg.MaterializeResult(asset_key=RAW_KEYS[table.name], metadata={
-            "carried_from_run": record.run_id, **record.asset_materialization.metadata, "reloaded": False})
+            CARRIED_FROM_RUN: record.run_id, **record.asset_materialization.metadata, RELOADED: False})
         check = checks[table.name]
         evaluation = check.event.dagster_event.event_specific_data
         yield dg.AssetCheckResult(asset_key=RAW_KEYS[table.name], check_name=CONTRACT_CHECK, passed=True,
                                   severity=dg.AssetCheckSeverity.ERROR,
-                                  metadata={"carried_from_run": check.run_id, **evaluation.metadata})
+                                  metadata={CARRIED_FROM_RUN: check.run_id, **evaluation.metadata})

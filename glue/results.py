@@ -15,6 +15,9 @@ OWNER = "team:data-engineering"
 CHECK_LOOKBACK = 200
 CHECK_RESULTS = ("SUCCEEDED", "FAILED", "EXECUTION_FAILED")
 FOUND = "found"  # the metadata key under which every check's findings are shown
+# Metadata of data kept because nothing it depends on changed (the seeds, a raw load): whether this run loaded it,
+# and the run whose load or check result is reported again.
+RELOADED, CARRIED_FROM_RUN = "reloaded", "carried_from_run"
 
 
 def check_result(outcome: CheckOutcome, *, blocking: bool = True, key: dg.AssetKey | None = None,
