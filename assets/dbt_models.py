@@ -1,5 +1,6 @@
 """The dbt project as assets: reference seeds (unpartitioned) and the survey models (per edition)."""
 
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import dagster as dg
@@ -9,6 +10,8 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from glue.dbt import (
     TARGET_DIR,
+    build_fingerprint,
+    docs_manifest_path,
     dbt_target_args,
     failed_nodes,
     ieo_dbt_project,
@@ -20,14 +23,25 @@ from glue.dbt import (
 )
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import CARRIED_FROM_RUN, RELOADED, engine_metadata, latest_check_record
-from glue.tags import PARTITION_TAG, RESEED_TAG
+from glue.results import (
+    CARRIED_FROM_RUN,
+    REBUILT,
+    RELOADED,
+    carried_check,
+    carried_materialization,
+    check_stands,
+    engine_metadata,
+    latest_check_record,
+    latest_materialization,
+)
+from glue.tags import PARTITION_TAG, REBUILD_MODELS_TAG, RESEED_TAG
 from ieo import names
 from ieo.engine import Engine, model_schemas
 from ieo.lineage import cached_column_lineage
 from ieo.reference import seeds_fingerprint
 
 MODEL_LAYERS = (names.STAGING, names.INTERMEDIATE, names.MARTS)
+BUILD_FINGERPRINT = "build_fingerprint"  # materialization metadata: glue.dbt.build_fingerprint of the build
 LINEAGE_CACHE = TARGET_DIR / "column_lineage"  # resolved lineage by the hash of its SQL and schema
 Schema = dict[str, dict[str, dict[str, str]]]  # schema -> table -> column -> type
 Lineage = dict[str, dict[str, list[tuple[str, str]]]]  # "layer/model" -> column -> upstream (asset, column)
@@ -103,13 +117,35 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
 
     Afterwards the column lineage of every model is resolved from the SQL dbt compiled for this
     edition and kept in the warehouse (lineage.dbt_columns), for the release's lineage document.
+    When nothing the build depends on changed since the models' last build (``glue.dbt.build_fingerprint``), the
+    tables stand and their materializations and test results are reported with the run they came from, as the
+    raw load's are; the run tag REBUILD_MODELS_TAG (`ieo run --rebuild-models`) builds anyway.
     """
     edition = int(context.partition_key)
     engine = settings.table_engine
     engine.prepare_raw()
+    fingerprint = build_fingerprint(engine, edition, __name__)
+    recorded = {key: latest_materialization(context.instance, key, context.partition_key)
+                for key in context.selected_asset_keys}
+    checks = {key: latest_check_record(context.instance, key, context.partition_key)
+              for key in context.selected_asset_check_keys}
+    reason = rebuild_reason(context.run.tags.get(REBUILD_MODELS_TAG) == "true", fingerprint,
+                            {key: _run_and_fingerprint(record) for key, record in recorded.items()},
+                            {key: record.run_id if check_stands(record) else None for key, record in checks.items()},
+                            missing_outputs(engine, edition, recorded))
+    if reason is None:
+        context.log.info(f"edition {edition}: nothing its dbt build depends on changed; its tables and test results stand")
+        deps = context.assets_def.asset_deps
+        # A multi-asset reports its assets upstream first.
+        for key in TopologicalSorter({key: deps.get(key, set()) & recorded.keys() for key in recorded}).static_order():
+            yield carried_materialization(key, recorded[key], REBUILT)
+        for key in sorted(checks, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+            yield carried_check(checks[key])
+        return
+    context.log.info(f"building edition {edition}'s dbt models: {reason}")
     args = ["build", *dbt_target_args(engine, edition)]
     invocation = invoke(dbt, args, context)
-    where = engine_metadata(engine)
+    where = {**engine_metadata(engine), REBUILT: True, BUILD_FINGERPRINT: fingerprint}
     built: list[dg.Output | dg.AssetMaterialization] = []  # held back until their table metadata is known
     try:
         for event in invocation.stream():
@@ -133,6 +169,48 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
     for event, key in zip(built, keys):
         table = table_metadata(key.path, schema, lineage, counts)
         yield event.with_metadata({**event.metadata, **table, **where})
+
+
+def rebuild_reason(forced: bool, fingerprint: str, recorded: dict[dg.AssetKey, tuple[str, str] | None],
+                   checks: dict[dg.AssetCheckKey, str | None], missing: list[str]) -> str | None:
+    """Why the edition's models must be built again, or None when its tables stand: every model's last
+    materialization (``recorded``: its run and BUILD_FINGERPRINT) was built from inputs with this ``fingerprint``,
+    every test's last result (``checks``: the run that found it, None unless it passed or only warned) came from
+    one of those runs, and the engine still holds every table and the build's documentation (``missing``)."""
+    if forced:
+        return "the run asks for it"
+    if any(found is None for found in recorded.values()):
+        return "this Dagster instance has recorded no build of some of its models"
+    if {found[1] for found in recorded.values() if found} != {fingerprint}:
+        return ("the dbt project, the reference data, a current raw load (of any edition), the step's code or a "
+                "library changed since its models were last built")
+    if any(run is None for run in checks.values()):
+        return "some of its tests have no recorded result that passed or only warned"
+    built_in = {found[0] for found in recorded.values() if found}
+    if any(run not in built_in for run in checks.values()):
+        return "some of its tests' latest results come from another run than its models' latest build"
+    if missing:
+        return f"the engine lacks {', '.join(missing[:5])}" + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return None
+
+
+def missing_outputs(engine: Engine, edition: int, keys) -> list[str]:
+    """The models among ``keys`` the engine holds no table or view of, the column lineage table and the edition's
+    kept dbt documentation, if absent."""
+    schema = engine.columns((*MODEL_LAYERS, names.LINEAGE))
+    missing = [key.to_user_string() for key in keys if key.path[-1] not in schema.get(key.path[0], {})]
+    if "dbt_columns" not in schema.get(names.LINEAGE, {}):
+        missing.append(f"{names.LINEAGE}.dbt_columns")
+    if not docs_manifest_path(engine, edition).exists():
+        missing.append(str(docs_manifest_path(engine, edition)))
+    return missing
+
+
+def _run_and_fingerprint(record: dg.EventLogRecord | None) -> tuple[str, str] | None:
+    if record is None or record.asset_materialization is None:
+        return None
+    found = record.asset_materialization.metadata.get(BUILD_FINGERPRINT)
+    return record.run_id, str(getattr(found, "value", found))
 
 
 def record_column_lineage(engine: Engine, edition: int, compiled: Path) -> tuple[Schema, Lineage]:

@@ -15,7 +15,14 @@ from checks.outcome import SuiteOutcome
 from checks.raw_load import load_edition, load_fingerprint
 from glue.partitions import ONE_EDITION_PER_RUN, edition_partitions
 from glue.resources import IeoSettings, WarehouseWriter
-from glue.results import CARRIED_FROM_RUN, OWNER, RELOADED, latest_check_record
+from glue.results import (
+    OWNER,
+    RELOADED,
+    carried_check,
+    carried_materialization,
+    latest_check_record,
+    latest_materialization,
+)
 from glue.tags import RELOAD_RAW_TAG
 from ieo import contract as c
 from ieo import names
@@ -203,12 +210,7 @@ def lake_holds(lake: Path, edition: int, load_id: str) -> bool:
 
 def recorded_loads(instance: dg.DagsterInstance, partition: str) -> dict[str, dg.EventLogRecord | None]:
     """Each raw table's latest materialization of the edition, if any."""
-    found = {}
-    for table, key in RAW_KEYS.items():
-        records = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
-        found[table] = records[0] if records else None
-    return found
+    return {table: latest_materialization(instance, key, partition) for table, key in RAW_KEYS.items()}
 
 
 def _load_and_fingerprint(record: dg.EventLogRecord | None) -> tuple[str, str] | None:
@@ -226,11 +228,5 @@ def carried_load(recorded: dict[str, dg.EventLogRecord], checks: dict) -> Iterat
     """The current load's materializations and contract checks again, as last recorded, each naming the run that
     loaded or checked it (kept when carried again)."""
     for table in c.CONTRACT:
-        record = recorded[table.name]
-        yield dg.MaterializeResult(asset_key=RAW_KEYS[table.name], metadata={
-            CARRIED_FROM_RUN: record.run_id, **record.asset_materialization.metadata, RELOADED: False})
-        check = checks[table.name]
-        evaluation = check.event.dagster_event.event_specific_data
-        yield dg.AssetCheckResult(asset_key=RAW_KEYS[table.name], check_name=CONTRACT_CHECK, passed=True,
-                                  severity=dg.AssetCheckSeverity.ERROR,
-                                  metadata={CARRIED_FROM_RUN: check.run_id, **evaluation.metadata})
+        yield carried_materialization(RAW_KEYS[table.name], recorded[table.name], RELOADED)
+        yield carried_check(checks[table.name])

@@ -7,19 +7,17 @@ is kept with its findings; nothing downstream reads it.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import hashlib
 import uuid
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 from checks.outcome import SuiteOutcome
 from checks.validation import validate_edition
+from ieo.fingerprint import Fingerprint
 from ieo.raw_reader import ContractViolation, RawTable, edition_dir, read_edition
 from ieo.reference import seeds_fingerprint
-from ieo.settings import DEFAULT_VALIDATION_ENGINE, PROJECT_ROOT, validation_engine_for
+from ieo.settings import DEFAULT_VALIDATION_ENGINE, validation_engine_for
 from ieo.warehouse import finish_load, reject_load, write_load
 
 
@@ -96,56 +94,12 @@ def load_fingerprint(raw_dir: Path, edition: int, engine: str) -> str:
     seeds the suites judge values by, the source of every project module a load runs, the versions of the
     libraries that parse and validate, and the validation engine asked for. Two loads with one fingerprint read
     the same bytes and judge them the same way, so the second would find what the first found."""
-    digest = hashlib.sha256()
-
-    def add(label: str, value: str) -> None:
-        digest.update(f"{label}\0{value}\0".encode())
-
+    fingerprint = Fingerprint()
     folder = edition_dir(raw_dir, edition)
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        with path.open("rb") as handle:
-            add(f"raw/{path.relative_to(folder).as_posix()}", hashlib.file_digest(handle, "sha256").hexdigest())
-    add("seeds", seeds_fingerprint())
-    for name, path in sorted(module_sources(__name__).items()):
-        add(f"module/{name}", hashlib.sha256(path.read_bytes()).hexdigest())
-    for library in LOAD_LIBRARIES:
-        add(f"library/{library}", _version(library))
-    add("engine", engine)
-    return digest.hexdigest()
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def module_sources(root: str) -> dict[str, Path]:
-    """The project's modules that importing ``root`` and calling into it can run: ``root`` and every project module
-    it imports, at any depth, including imports inside functions and the packages that contain them, each with
-    its source file. Found by reading the sources, so nothing is imported."""
-    found: dict[str, Path] = {}
-    pending = [root]
-    while pending:
-        name = pending.pop()
-        path = _project_source(name)
-        if path is None or name in found:
-            continue
-        found[name] = path
-        parts = name.split(".")
-        pending += [".".join(parts[:i]) for i in range(1, len(parts))]
-        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                pending += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                pending += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-    return found
-
-
-def _project_source(module: str) -> Path | None:
-    """The source file of a project module, or None for anything else (a name imported from a module, a library)."""
-    if module.split(".")[0] not in PROJECT_PACKAGES:
-        return None
-    base = PROJECT_ROOT.joinpath(*module.split("."))
-    return next((path for path in (base.with_suffix(".py"), base / "__init__.py") if path.is_file()), None)
+        fingerprint.add_file(f"raw/{path.relative_to(folder).as_posix()}", path)
+    fingerprint.add("seeds", seeds_fingerprint())
+    fingerprint.add_modules(__name__, PROJECT_PACKAGES)
+    fingerprint.add_libraries(LOAD_LIBRARIES)
+    fingerprint.add("engine", engine)
+    return fingerprint.hexdigest()

@@ -34,7 +34,9 @@ from glue.results import OWNER
 from ieo import names
 from ieo.engine import Engine
 from ieo.dbt_docs import docs_anchors, docs_page, empty_catalog, reproducible
+from ieo.fingerprint import Fingerprint
 from ieo.settings import DBT_PROJECT_DIR, DUCKDB, PROJECT_ROOT, SPARK
+from ieo.warehouse import current_loads
 
 # dbt is installed beside this interpreter; it is named explicitly so no PATH setup is needed.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
@@ -63,17 +65,21 @@ def manifest_path() -> Path:
     return path
 
 
+def project_files() -> list[Path]:
+    """The dbt project's files that dbt reads (PROJECT_INPUTS), in a stable order."""
+    found = []
+    for name in PROJECT_INPUTS:
+        root = DBT_PROJECT_DIR / name
+        found += [root] if root.is_file() else sorted(f for f in root.rglob("*") if f.is_file()) if root.is_dir() else []
+    return found
+
+
 def manifest_is_stale() -> bool:
     path = ieo_dbt_project.manifest_path
     if not path.exists():
         return True
     built = path.stat().st_mtime
-    for name in PROJECT_INPUTS:
-        root = DBT_PROJECT_DIR / name
-        files = [root] if root.is_file() else root.rglob("*") if root.is_dir() else []
-        if any(f.is_file() and f.stat().st_mtime > built for f in files):
-            return True
-    return False
+    return any(f.stat().st_mtime > built for f in project_files())
 
 
 def prepare_manifest(force: bool = False) -> bool:
@@ -202,6 +208,29 @@ def dbt_target_args(engine: Engine, edition: int | None = None) -> list[str]:
     if edition is not None:
         values["edition"] = edition
     return [*target, "--vars", json.dumps(values)]
+
+
+# What an edition's build runs besides the project's files: the step's modules (any of these packages it reaches)
+# and these libraries (distribution names).
+BUILD_PACKAGES = ("ieo", "checks", "glue", "assets")
+BUILD_LIBRARIES = ("dbt-core", "dbt-adapters", "dbt-duckdb", "dbt-spark", "dagster-dbt", "duckdb", "sqlglot")
+
+
+def build_fingerprint(engine: Engine, edition: int, step_module: str) -> str:
+    """sha256 over everything an edition's dbt build depends on: the project's files, the reference data the
+    warehouse holds, the current raw load of every edition (the staging views and the tests read them all), the
+    build's target and vars, the source of the step's modules (its metadata and column lineage) and the libraries'
+    versions. Two builds with one fingerprint write the same tables and find the same test results."""
+    fingerprint = Fingerprint()
+    for path in project_files():
+        fingerprint.add_file(f"dbt/{path.relative_to(DBT_PROJECT_DIR).as_posix()}", path)
+    fingerprint.add("seeded", engine.seeded_fingerprint() or "none")
+    for loaded, load_id in current_loads(engine.warehouse).items():
+        fingerprint.add(f"load/{loaded}", load_id)
+    fingerprint.add("args", json.dumps(dbt_target_args(engine, edition)))
+    fingerprint.add_modules(step_module, BUILD_PACKAGES)
+    fingerprint.add_libraries(BUILD_LIBRARIES)
+    return fingerprint.hexdigest()
 
 
 FAILED_STATUSES = ("error", "fail", "runtime error")

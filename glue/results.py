@@ -15,9 +15,9 @@ OWNER = "team:data-engineering"
 CHECK_LOOKBACK = 200
 CHECK_RESULTS = ("SUCCEEDED", "FAILED", "EXECUTION_FAILED")
 FOUND = "found"  # the metadata key under which every check's findings are shown
-# Metadata of data kept because nothing it depends on changed (the seeds, a raw load): whether this run loaded it,
-# and the run whose load or check result is reported again.
-RELOADED, CARRIED_FROM_RUN = "reloaded", "carried_from_run"
+# Metadata of data kept because nothing it depends on changed (the seeds, a raw load, an edition's dbt build):
+# whether this run loaded (or built) it, and the run whose load, build or check result is reported again.
+RELOADED, REBUILT, CARRIED_FROM_RUN = "reloaded", "rebuilt", "carried_from_run"
 
 
 def check_result(outcome: CheckOutcome, *, blocking: bool = True, key: dg.AssetKey | None = None,
@@ -48,6 +48,37 @@ def latest_check_record(instance: dg.DagsterInstance, key: dg.AssetCheckKey, par
         runs = {r.run_id for r in history if r.partition == partition}
         history = [r for r in history if r.run_id in runs]
     return next((r for r in history if r.status.value in CHECK_RESULTS), None)
+
+
+def latest_materialization(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str) -> dg.EventLogRecord | None:
+    """The asset's latest materialization of ``partition``, if any."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
+    return records[0] if records else None
+
+
+def carried_materialization(key: dg.AssetKey, record: dg.EventLogRecord, made: str) -> dg.MaterializeResult:
+    """A kept table's last materialization reported again, naming the run that made it (kept when carried again);
+    ``made`` (RELOADED, REBUILT) says this run did not make it."""
+    return dg.MaterializeResult(asset_key=key, metadata={
+        CARRIED_FROM_RUN: record.run_id, **record.asset_materialization.metadata, made: False})
+
+
+def carried_check(record) -> dg.AssetCheckResult:
+    """A check's last result reported again, as it was (passed, severity, findings), naming the run that found it."""
+    evaluation = record.event.dagster_event.event_specific_data
+    return dg.AssetCheckResult(asset_key=evaluation.asset_key, check_name=evaluation.check_name,
+                               passed=evaluation.passed, severity=evaluation.severity,
+                               metadata={CARRIED_FROM_RUN: record.run_id, **evaluation.metadata})
+
+
+def check_stands(record) -> bool:
+    """Whether a check's latest result (``latest_check_record``) lets what it checked stand: it passed, or it
+    failed with WARN severity (a warning that does not stop the build)."""
+    if record is None or record.status.value not in ("SUCCEEDED", "FAILED"):
+        return False
+    evaluation = record.event.dagster_event.event_specific_data
+    return evaluation.passed or evaluation.severity == dg.AssetCheckSeverity.WARN
 
 
 def latest_check_results(instance: dg.DagsterInstance, keys: list[dg.AssetCheckKey],

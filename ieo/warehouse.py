@@ -258,15 +258,19 @@ def current_load_files(con: duckdb.DuckDBPyConnection, edition: int) -> pd.DataF
 
 def current_load_id(warehouse: Path, edition: int) -> str | None:
     """The edition's current load, or None when the warehouse has none (or does not exist yet)."""
+    return current_loads(warehouse).get(edition)
+
+
+def current_loads(warehouse: Path) -> dict[int, str]:
+    """Every edition's current load (none when the warehouse does not exist yet)."""
     if not Path(warehouse).exists():
-        return None
+        return {}
     con = connect(warehouse)
     try:
-        found = (con.execute(f"SELECT load_id FROM {CURRENT_TABLE} WHERE edition = ?", [edition]).fetchone()
-                 if _has_table(con, CURRENT_TABLE) else None)
+        return (dict(con.execute(f"SELECT edition, load_id FROM {CURRENT_TABLE} ORDER BY edition").fetchall())
+                if _has_table(con, CURRENT_TABLE) else {})
     finally:
         con.close()
-    return found[0] if found else None
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:

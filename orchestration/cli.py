@@ -93,11 +93,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from glue.tags import RELEASE_KIND_TAG, RELOAD_RAW_TAG, TRIGGER_TAG
     from ieo.index.options import IndexOptions
     from orchestration.definitions import build_definitions
     from orchestration.progress import expected_outputs, run_progress, step_timings, timing_table
-    from orchestration.runner import execute, plan, reap_dead_runs, run_tags
+    from orchestration.runner import cli_tags, execute, plan, reap_dead_runs
 
     index_options = IndexOptions(**{name: getattr(args, name) for name in ("weights", "normalisation", "aggregation")
                                     if getattr(args, name, None)})
@@ -108,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with run_progress(expected_outputs(definitions)):
             results = execute(
                 definitions, instance, plan(editions, reseed=args.reseed),
-                tags={TRIGGER_TAG: "cli", RELEASE_KIND_TAG: args.release_kind, **run_tags(), RELOAD_RAW_TAG: str(args.reload_raw).lower()},
+                tags=cli_tags(args.release_kind, args.reload_raw, args.rebuild_models),
                 run_config={"loggers": {"progress": {}}},
                 on_start=lambda step: print(f"[{step.label}] {step.job}", flush=True),
                 on_end=lambda r: print(f"[{r.step.label}] {'ok' if r.success else 'FAILED'} in {r.seconds:.1f} s "
@@ -352,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--aggregation", choices=["arithmetic", "geometric"], help="index aggregation (default arithmetic)")
     run.add_argument("--reseed", action="store_true", help="reload the reference data first even when its files are unchanged")
     run.add_argument("--reload-raw", action="store_true", help="load the raw files again even if nothing their load depends on changed")
+    run.add_argument("--rebuild-models", action="store_true", help="build the dbt models again even if nothing they depend on changed")
     run.add_argument("--release-kind", dest="release_kind", choices=["final", "provisional"], default="final",
                      help="publish as final (default) or provisional; a provisional release never replaces a final one")
     run.add_argument("--engine", choices=list(ENGINES),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from glue.tags import HOST_TAG, PID_TAG
+from glue.tags import HOST_TAG, PID_TAG, REBUILD_MODELS_TAG, RELEASE_KIND_TAG, RELOAD_RAW_TAG, TRIGGER_TAG
 from ieo import contract, names
 from orchestration.jobs import edition_job, reference_job
 
@@ -93,6 +93,13 @@ IN_PROGRESS = (dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg
 def run_tags() -> dict[str, str]:
     """Tags naming this process, so a run it executes in-process can be found and failed if the process dies."""
     return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def cli_tags(release_kind: str, reload_raw: bool, rebuild_models: bool) -> dict[str, str]:
+    """The tags of an `ieo run`'s runs: what started them, the release kind, this process, and whether the raw
+    load and the dbt build were forced (written either way, so every run records it)."""
+    return {TRIGGER_TAG: "cli", RELEASE_KIND_TAG: release_kind, **run_tags(),
+            RELOAD_RAW_TAG: str(reload_raw).lower(), REBUILD_MODELS_TAG: str(rebuild_models).lower()}
 
 
 def process_alive(pid: int) -> bool:

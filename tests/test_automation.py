@@ -183,3 +183,24 @@ def test_the_raw_files_are_loaded_again_only_when_needed():
     assert "changed since load L1" in reload_reason(False, "fp", "L1", {**both, "relations": ("L1", "old")}, True, True)
     assert "no passing contract checks of load L1" in reload_reason(False, "fp", "L1", both, False, True)
     assert "lake lacks some of the files of load L1" in reload_reason(False, "fp", "L1", both, True, False)
+
+
+def test_an_editions_models_are_built_again_only_when_needed():
+    from assets.dbt_models import rebuild_reason
+
+    a, b = dg.AssetKey(["staging", "a"]), dg.AssetKey(["marts", "b"])
+    built = {a: ("R1", "fp"), b: ("R1", "fp")}
+    tests = {dg.AssetCheckKey(a, "not_null_a_x"): "R1", dg.AssetCheckKey(b, "unique_b_y"): "R1"}
+    assert rebuild_reason(False, "fp", built, tests, []) is None
+    assert rebuild_reason(False, "fp", {a: ("R1", "fp"), b: ("R2", "fp")}, tests, []) is None  # built by two runs
+    assert rebuild_reason(True, "fp", built, tests, []) == "the run asks for it"
+    assert "recorded no build" in rebuild_reason(False, "fp", {**built, b: None}, tests, [])
+    assert "changed since its models were last built" in rebuild_reason(False, "new", built, tests, [])
+    assert "changed since" in rebuild_reason(False, "fp", {**built, b: ("R1", "old")}, tests, [])
+    failed = {**tests, dg.AssetCheckKey(b, "unique_b_y"): None}
+    assert "no recorded result that passed or only warned" in rebuild_reason(False, "fp", built, failed, [])
+    elsewhere = {**tests, dg.AssetCheckKey(b, "unique_b_y"): "R0"}
+    assert "another run than its models' latest build" in rebuild_reason(False, "fp", built, elsewhere, [])
+    assert rebuild_reason(False, "fp", built, tests, ["marts/b"]) == "the engine lacks marts/b"
+    many = [f"marts/t{i}" for i in range(7)]
+    assert rebuild_reason(False, "fp", built, tests, many).endswith("marts/t4 and 2 more")

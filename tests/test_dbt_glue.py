@@ -34,3 +34,59 @@ def test_a_dbt_steps_old_build_folders_are_pruned_beyond_the_newest_kept_but_nev
     os.utime(tmp_path / "survey_models-0", (now - 30, now - 30))
     os.utime(tmp_path / "survey_models-1", (now - 20, now - 20))
     assert prune_builds(tmp_path, "survey_models", keep=2, now=now) == []
+
+
+def test_the_build_fingerprint_follows_what_an_editions_build_reads_and_nothing_else(tmp_path, monkeypatch):
+    """On a copy of the project: the dbt files, the step's code, the reference data and every edition's current raw
+    load count; code the build never runs does not."""
+    import shutil
+
+    import duckdb
+
+    import glue.dbt as glue_dbt
+    from ieo import fingerprint as fingerprints
+    from ieo.engine import Engine
+    from ieo.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+    from ieo.warehouse import CURRENT_TABLE, record_seeded
+
+    root = tmp_path / "project"
+    ignore = shutil.ignore_patterns("node_modules", "__pycache__")
+    for package in glue_dbt.BUILD_PACKAGES:
+        shutil.copytree(PROJECT_ROOT / package, root / package, ignore=ignore)
+    for name in glue_dbt.PROJECT_INPUTS:
+        source = DBT_PROJECT_DIR / name
+        (root / "dbt_project").mkdir(exist_ok=True)
+        (shutil.copy2 if source.is_file() else shutil.copytree)(source, root / "dbt_project" / name)
+    monkeypatch.setattr(fingerprints, "PROJECT_ROOT", root)
+    monkeypatch.setattr(glue_dbt, "DBT_PROJECT_DIR", root / "dbt_project")
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"CREATE SCHEMA raw; CREATE TABLE {CURRENT_TABLE} (edition INTEGER, load_id VARCHAR)")
+        con.execute(f"INSERT INTO {CURRENT_TABLE} VALUES (2018, 'L2018'), (2019, 'L2019')")
+    record_seeded(warehouse, "seeds-1")
+    engine = Engine("duckdb", warehouse, tmp_path / "lake")
+
+    def fingerprint(edition: int = 2019) -> str:
+        return glue_dbt.build_fingerprint(engine, edition, "assets.dbt_models")
+
+    def append(path, text="\n-- changed\n"):
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    seen = [fingerprint()]
+    assert fingerprint() == seen[0] and fingerprint(2018) != seen[0]
+    append(root / "ieo" / "index" / "weights.py", "\n# not run by a build\n")
+    assert fingerprint() == seen[0]
+    append(root / "dbt_project" / "models" / "marts" / "relation_summary.sql")
+    seen.append(fingerprint())
+    append(root / "dbt_project" / "macros" / "edition.sql")
+    seen.append(fingerprint())
+    with duckdb.connect(str(warehouse)) as con:  # another edition's current load: the staging views read every edition
+        con.execute(f"UPDATE {CURRENT_TABLE} SET load_id = 'L2018b' WHERE edition = 2018")
+    seen.append(fingerprint())
+    record_seeded(warehouse, "seeds-2")
+    seen.append(fingerprint())
+    append(root / "ieo" / "lineage.py", "\n# the column lineage the step records\n")
+    seen.append(fingerprint())
+    append(root / "assets" / "dbt_models.py", "\n# the step itself\n")
+    seen.append(fingerprint())
+    assert len(set(seen)) == len(seen)

@@ -218,15 +218,16 @@ def test_the_load_fingerprint_follows_the_code_a_load_runs_and_nothing_else(tmp_
     import shutil
 
     import checks.raw_load as raw_load
+    from ieo import fingerprint as fingerprints
     from ieo.settings import PROJECT_ROOT
 
-    found = raw_load.module_sources("checks.raw_load")
+    found = fingerprints.module_sources("checks.raw_load", raw_load.PROJECT_PACKAGES)
     assert {"checks.suites", "checks.engines", "ieo.raw_reader", "ieo.contract", "ieo.cells", "ieo", "checks"} <= set(found)
     assert not {name for name in found if name.startswith(("ieo.index", "ieo.network", "ieo.report", "assets"))}
     root = tmp_path / "project"
     for package in raw_load.PROJECT_PACKAGES:
         shutil.copytree(PROJECT_ROOT / package, root / package, ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
-    monkeypatch.setattr(raw_load, "PROJECT_ROOT", root)
+    monkeypatch.setattr(fingerprints, "PROJECT_ROOT", root)
     raw = tmp_path / "raw"
     (raw / str(EDITION)).mkdir(parents=True)
     (raw / str(EDITION) / "policies.csv").write_text("policy_id\n1\n", encoding="utf-8")

@@ -114,16 +114,18 @@ def test_a_second_run_reproduces_the_release_byte_for_byte(released):
     assert {m["load_id"] for m in loads.values()} == {current_load(released["warehouse"])}
     assert {m["carried_from_run"] for m in loads.values()} == {current_load(released["warehouse"])}
     assert all(passed and metadata["carried_from_run"] != run for passed, metadata, run in checks.values())
+    # nor did anything the dbt build depends on: its tables and its tests' results stood too, from the first run
+    built, tested = model_records(released["home"])
+    first = first_run(released["home"])
+    assert len(built) > 30 and {(m["rebuilt"], m["carried_from_run"]) for m in built.values()} == {(False, first)}
+    assert len(tested) > 150 and {metadata["carried_from_run"] for _passed, metadata in tested.values()} == {first}
 
 
 def test_an_editions_first_run_parses_the_dbt_project_once(released):
     """The seeds' build takes the edition's dbt vars, so the models' build of the same run starts from its parse."""
-    import dagster as dg
-
     from glue.dbt import TARGET_DIR
 
-    with dg.DagsterInstance.from_config(str(released["home"])) as instance:
-        first = instance.get_run_records(ascending=True, limit=1)[0].dagster_run.run_id
+    first = first_run(released["home"])
     logs = {step: (folder / "dbt.log").read_text(encoding="utf-8")
             for step in ("reference_seeds", "survey_models") for folder in TARGET_DIR.glob(f"{step}-{first[:8]}-*")}
     assert "UnableToPartialParse" in logs["reference_seeds"]  # a new warehouse: its vars were never parsed
@@ -139,8 +141,34 @@ def test_reload_raw_loads_unchanged_files_again_and_publishes_the_same_bytes(rel
     assert new != kept and {m["load_id"] for m in loads.values()} == {new}
     assert {m["reloaded"] for m in loads.values()} == {True} and not any("carried_from_run" in m for m in loads.values())
     assert all(passed and "carried_from_run" not in metadata for passed, metadata, _run in checks.values())
+    built, _tested = model_records(released["home"])
+    assert {m["rebuilt"] for m in built.values()} == {True}  # a new load of the edition: its models read it
     after = tree_bytes(released["publish"] / "2019")
     assert {k for k in before if before[k] != after[k]} <= {"manifest.json", "report.html", "lineage.json", "lineage.html"}
+
+
+def test_rebuild_models_builds_unchanged_models_again_and_publishes_the_same_bytes(released):
+    before = tree_bytes(released["publish"] / "2019")
+    assert run_edition(released, "--rebuild-models") == 0
+    loads, _checks = raw_records(released["home"])
+    built, tested = model_records(released["home"])
+    assert {m["reloaded"] for m in loads.values()} == {False}
+    assert {m["rebuilt"] for m in built.values()} == {True} and not any("carried_from_run" in m for m in built.values())
+    assert not any("carried_from_run" in metadata for _passed, metadata in tested.values())
+    after = tree_bytes(released["publish"] / "2019")
+    assert {k for k in before if before[k] != after[k]} <= {"manifest.json", "report.html", "lineage.json", "lineage.html"}
+
+
+def test_a_model_table_missing_from_the_warehouse_is_built_again(released):
+    import duckdb
+
+    with duckdb.connect(str(released["warehouse"])) as con:
+        con.execute("DROP TABLE marts.relation_summary")
+    assert run_edition(released) == 0
+    built, _tested = model_records(released["home"])
+    assert {m["rebuilt"] for m in built.values()} == {True}
+    with duckdb.connect(str(released["warehouse"]), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.relation_summary WHERE edition = 2019").fetchone()[0] > 0
 
 
 def test_a_current_load_missing_from_the_lake_is_loaded_again(released):
@@ -173,6 +201,34 @@ def raw_records(home) -> tuple[dict[str, dict], dict[str, tuple[bool, dict, str]
             checks[table.name] = (evaluation.passed, {k: v.value for k, v in evaluation.metadata.items()},
                                   record.run_id)
     return loads, checks
+
+
+def model_records(home) -> tuple[dict[str, dict], dict[str, tuple[bool, dict]]]:
+    """Each dbt model's latest materialization of edition 2019 (its metadata), and each dbt test's latest result
+    (passed, metadata), as the Dagster instance recorded them."""
+    import dagster as dg
+
+    from assets.dbt_models import survey_models
+    from glue.results import latest_check_record
+
+    built, tested = {}, {}
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        for key in survey_models.keys:
+            record = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, asset_partitions=["2019"]), limit=1).records[0]
+            built[key.to_user_string()] = {k: v.value for k, v in record.asset_materialization.metadata.items()}
+        for key in survey_models.check_keys:
+            evaluation = latest_check_record(instance, key, "2019").event.dagster_event.event_specific_data
+            tested[f"{key.asset_key.to_user_string()}:{key.name}"] = (
+                evaluation.passed, {k: v.value for k, v in evaluation.metadata.items()})
+    return built, tested
+
+
+def first_run(home) -> str:
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        return instance.get_run_records(ascending=True, limit=1)[0].dagster_run.run_id
 
 
 def current_load(warehouse) -> str:
