@@ -1,5 +1,6 @@
 """The dbt project as assets: reference seeds (unpartitioned) and the survey models (per edition)."""
 
+from collections.abc import Callable
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
     reason = rebuild_reason(context.run.tags.get(REBUILD_MODELS_TAG) == "true", fingerprint,
                             {key: _run_and_fingerprint(record) for key, record in recorded.items()},
                             {key: record.run_id if check_stands(record) else None for key, record in checks.items()},
-                            missing_outputs(engine, edition, recorded))
+                            lambda: missing_relations(engine, edition, [*recorded, *_inputs(context)]))
     if reason is None:
         context.log.info(f"edition {edition}: nothing its dbt build depends on changed; its tables and test results stand")
         deps = context.assets_def.asset_deps
@@ -172,11 +173,12 @@ def survey_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settin
 
 
 def rebuild_reason(forced: bool, fingerprint: str, recorded: dict[dg.AssetKey, tuple[str, str] | None],
-                   checks: dict[dg.AssetCheckKey, str | None], missing: list[str]) -> str | None:
+                   checks: dict[dg.AssetCheckKey, str | None], missing: Callable[[], list[str]]) -> str | None:
     """Why the edition's models must be built again, or None when its tables stand: every model's last
     materialization (``recorded``: its run and BUILD_FINGERPRINT) was built from inputs with this ``fingerprint``,
     every test's last result (``checks``: the run that found it, None unless it passed or only warned) came from
-    one of those runs, and the engine still holds every table and the build's documentation (``missing``)."""
+    one of those runs, and the engine still holds every table the build reads and wrote and the build's
+    documentation (``missing``, asked last: it queries the engine)."""
     if forced:
         return "the run asks for it"
     if any(found is None for found in recorded.values()):
@@ -189,21 +191,31 @@ def rebuild_reason(forced: bool, fingerprint: str, recorded: dict[dg.AssetKey, t
     built_in = {found[0] for found in recorded.values() if found}
     if any(run not in built_in for run in checks.values()):
         return "some of its tests' latest results come from another run than its models' latest build"
-    if missing:
-        return f"the engine lacks {', '.join(missing[:5])}" + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    if lacking := missing():
+        return f"the engine lacks {', '.join(lacking[:5])}" + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
     return None
 
 
-def missing_outputs(engine: Engine, edition: int, keys) -> list[str]:
-    """The models among ``keys`` the engine holds no table or view of, the column lineage table and the edition's
-    kept dbt documentation, if absent."""
-    schema = engine.columns((*MODEL_LAYERS, names.LINEAGE))
+def missing_relations(engine: Engine, edition: int, keys: list[dg.AssetKey]) -> list[str]:
+    """The tables and views among ``keys`` (the models, and the seeds and raw tables they read) the engine does not
+    hold, the column lineage table and the edition's kept dbt documentation, if absent."""
+    layers = tuple(sorted({key.path[0] for key in keys} | {names.LINEAGE}))
+    try:
+        schema = engine.columns(layers)
+    except Exception as error:  # noqa: BLE001 (Spark refuses to list a schema it lacks: then nothing is there)
+        return [f"a schema of {', '.join(layers)} ({type(error).__name__})"]
     missing = [key.to_user_string() for key in keys if key.path[-1] not in schema.get(key.path[0], {})]
     if "dbt_columns" not in schema.get(names.LINEAGE, {}):
-        missing.append(f"{names.LINEAGE}.dbt_columns")
+        missing.append(f"{names.LINEAGE}/dbt_columns")
     if not docs_manifest_path(engine, edition).exists():
         missing.append(str(docs_manifest_path(engine, edition)))
     return missing
+
+
+def _inputs(context: dg.AssetExecutionContext) -> set[dg.AssetKey]:
+    """The tables the selected models read and do not build themselves: the reference seeds and the raw tables."""
+    deps = context.assets_def.asset_deps
+    return {dep for key in context.selected_asset_keys for dep in deps.get(key, set())} - context.assets_def.keys
 
 
 def _run_and_fingerprint(record: dg.EventLogRecord | None) -> tuple[str, str] | None:

@@ -162,8 +162,19 @@ def test_rebuild_models_builds_unchanged_models_again_and_publishes_the_same_byt
 def test_a_model_table_missing_from_the_warehouse_is_built_again(released):
     import duckdb
 
+    import dagster as dg
+
+    from assets.dbt_models import missing_relations
+    from ieo.engine import Engine
+    from ieo.settings import DUCKDB, default_lake
+
     with duckdb.connect(str(released["warehouse"])) as con:
         con.execute("DROP TABLE marts.relation_summary")
+    engine = Engine(DUCKDB, released["warehouse"], default_lake(released["warehouse"]))
+    read_and_built = [dg.AssetKey(path) for path in (["marts", "relation_summary"], ["marts", "sample_composition"],
+                                                     ["staging", "stg_relations"], ["reference", "provinces"],
+                                                     ["raw", "relations"])]
+    assert missing_relations(engine, 2019, read_and_built) == ["marts/relation_summary"]
     assert run_edition(released) == 0
     built, _tested = model_records(released["home"])
     assert {m["rebuilt"] for m in built.values()} == {True}
